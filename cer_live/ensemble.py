@@ -1,0 +1,86 @@
+"""Every pack member on one batch of aligned faces, then fusion."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from . import backends
+from .align import align
+from .backends import BackendOptions
+from .classes import BASIC_CLASSES, COMPOUND_CLASSES, compose
+from .fusion import fuse
+from .messages import Detection, FaceScores
+from .packs import MemberSpec, Pack
+from .preprocess import to_tensor
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class Member:
+    """One loaded member: maps its raw output to (compound, basic) in canonical order."""
+
+    def __init__(self, spec: MemberSpec, backend: str, options: BackendOptions) -> None:
+        self.spec = spec
+        self.engine = backends.create(backend, spec.model, options, label=f"member '{spec.name}'")
+        if spec.output_kind == "basic_probabilities":
+            self._order = np.array([spec.classes.index(c) if c in spec.classes else -1 for c in BASIC_CLASSES])
+        else:
+            self._order = np.array([spec.classes.index(c) for c in COMPOUND_CLASSES])
+
+    def run(self, tensor: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        out = self.engine.infer(tensor)[0].astype(np.float32)
+        if self.spec.output_kind == "basic_probabilities":
+            basic = np.where(self._order >= 0, out[:, self._order.clip(0)], 0.0).astype(np.float32)
+            return compose(basic, BASIC_CLASSES), basic
+        probs = _softmax(out) if self.spec.output_kind == "compound_logits" else out
+        return probs[:, self._order], None
+
+
+class Ensemble:
+    def __init__(self, pack: Pack, backend: str = "auto", options: BackendOptions | None = None) -> None:
+        options = options or BackendOptions()
+        self.pack = pack
+        self.members = [Member(spec, backend, options) for spec in pack.members]
+        self.weights = np.array([m.spec.weight for m in self.members])
+        # Members that agree on alignment and preprocessing share one crop and one tensor.
+        self._groups: dict[tuple, list[Member]] = {}
+        for member in self.members:
+            self._groups.setdefault(member.spec.preprocess_key, []).append(member)
+
+    def score(self, image: np.ndarray, detections: tuple[Detection, ...]) -> tuple[tuple[FaceScores, ...], dict[str, float]]:
+        """Scores per detection and the time spent aligning and inferring (ms)."""
+        if not detections:
+            return (), {"align": 0.0, "infer": 0.0}
+        align_ms = infer_ms = 0.0
+        compound: list[np.ndarray] = []
+        basic: list[np.ndarray] = []
+        for members in self._groups.values():
+            spec = members[0].spec
+            t0 = time.perf_counter()
+            tensor = to_tensor(align(image, detections, spec.template, spec.size), spec.colour, spec.mean, spec.std)
+            t1 = time.perf_counter()
+            for member in members:
+                c, b = member.run(tensor)
+                compound.append(c)
+                if b is not None:
+                    basic.append(b)
+            align_ms += (t1 - t0) * 1000
+            infer_ms += (time.perf_counter() - t1) * 1000
+        fused = fuse(np.stack(compound), self.pack.fusion, self.weights)
+        # Basic probabilities are averaged over the members that have them.
+        fused_basic = np.mean(np.stack(basic), axis=0) if basic else None
+        names = tuple(m.spec.name for m in self.members)
+        faces = tuple(
+            FaceScores(compound=fused[i], basic=None if fused_basic is None else fused_basic[i], members=names)
+            for i in range(len(detections))
+        )
+        return faces, {"align": align_ms, "infer": infer_ms}
+
+    def close(self) -> None:
+        for member in self.members:
+            member.engine.close()

@@ -1,0 +1,33 @@
+"""Named errors raised at start-up or on bad input.
+
+Every error carries a message that names the problem and how to fix it; the CLI prints
+it on one line and exits non-zero, so no user sees a traceback for a known failure.
+"""
+
+from __future__ import annotations
+
+
+class CerLiveError(Exception):
+    """Base class: the message is shown to the user as-is, on one line."""
+
+    exit_code = 2
+
+
+class SourceError(CerLiveError):
+    """A source cannot be opened or read (missing file, not a video, empty folder)."""
+
+
+class PackError(CerLiveError):
+    """A model pack is unknown, incomplete, tampered with or malformed."""
+
+
+class OutputError(CerLiveError):
+    """An output folder or file cannot be written."""
+
+
+class BackendError(CerLiveError):
+    """An inference backend is unknown, unavailable or cannot load a model."""
+
+
+class FixtureError(CerLiveError):
+    """A sample file could not be fetched or extracted."""

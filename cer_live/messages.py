@@ -1,0 +1,85 @@
+"""Frozen messages passed between pipeline threads.
+
+Each carries the frame id and the monotonic capture time end to end, so that latency is
+measured per frame and per stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame, as the capture thread hands it on."""
+
+    frame_id: int  # 0-based index in its source
+    t_capture: float  # time.monotonic() right after decoding
+    pts: float  # seconds into the source (media time), or wall time for live sources
+    image: np.ndarray  # BGR uint8, H x W x 3
+    name: str  # stem used in ABAW image locations, e.g. "WolfgangLanger_Pexels/00001.jpg"
+    decode_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One face found by the detector, in frame pixel coordinates."""
+
+    box: tuple[float, float, float, float]  # x1, y1, x2, y2
+    score: float
+    landmarks: tuple[tuple[float, float], ...]  # right eye, left eye, nose, right mouth, left mouth
+
+    @property
+    def area(self) -> float:
+        x1, y1, x2, y2 = self.box
+        return max(0.0, x2 - x1) * max(0.0, y2 - y1)
+
+
+@dataclass(frozen=True)
+class FaceScores:
+    """What the pack's members say about one face, after fusion."""
+
+    compound: np.ndarray  # (7,) ABAW order
+    basic: np.ndarray | None  # (7,) basic-emotion probabilities, when the pack has them
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A frame after detection, alignment and inference, before tracking and smoothing."""
+
+    frame: Frame
+    detections: tuple[Detection, ...]
+    scores: tuple[FaceScores, ...]
+    stage_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FaceResult:
+    """One face row as the sinks see it."""
+
+    track_id: int
+    detection: Detection
+    raw: FaceScores
+    smoothed: FaceScores
+    protagonist: bool
+    fallback: bool = False
+    fallback_from: int | None = None  # frame id the face was borrowed from
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    """Everything known about one frame once it leaves the post-processing stage."""
+
+    frame: Frame
+    faces: tuple[FaceResult, ...]
+    stage_ms: dict[str, float]
+
+    @property
+    def protagonist(self) -> FaceResult | None:
+        for face in self.faces:
+            if face.protagonist:
+                return face
+        return None

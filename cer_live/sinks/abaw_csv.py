@@ -1,0 +1,37 @@
+"""ABAW 6 compound expression submission format: the protagonist's label per frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..messages import FrameResult
+from ..records import top_label
+
+HEADER = (
+    "image_location,Fearfully_Surprised,Happily_Surprised,Sadly_Surprised,"
+    "Disgustedly_Surprised,Angrily_Surprised,Sadly_Fearful,Sadly_Angry"
+)
+
+
+class AbawCsvSink:
+    """Frames with no face and no fallback within the age bound get no line (counted in `missing`)."""
+
+    name = "abaw_csv"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file = path.open("w", encoding="utf-8", newline="")
+        self._file.write(HEADER + "\n")
+        self.missing = 0
+
+    def write(self, result: FrameResult) -> None:
+        face = result.protagonist
+        if face is None:
+            self.missing += 1
+            return
+        label_id, _, _ = top_label(face.smoothed)
+        self._file.write(f"{result.frame.name},{label_id}\n")
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()

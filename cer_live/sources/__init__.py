@@ -1,0 +1,34 @@
+"""Frame sources: what a SOURCE argument means, and the sources it opens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import SourceError
+from .base import FrameSource
+from .images import IMAGE_SUFFIXES, ImageSequenceSource
+from .video_file import VIDEO_SUFFIXES, VideoFileSource
+
+
+def open_sources(spec: str) -> list[FrameSource]:
+    """A file gives one source; a folder gives its images as one sequence and each video alone."""
+    path = Path(spec).expanduser()
+    if not path.exists():
+        raise SourceError(f"no such file or folder: '{spec}'; check the path")
+    if path.is_file():
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            return [ImageSequenceSource([path], path.stem)]
+        return [VideoFileSource(path)]
+    entries = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    images = [p for p in entries if p.suffix.lower() in IMAGE_SUFFIXES]
+    videos = [p for p in entries if p.suffix.lower() in VIDEO_SUFFIXES]
+    if not images and not videos:
+        raise SourceError(f"folder '{path}' holds no images or videos; point SOURCE at a video, an image or a folder of them")
+    sources: list[FrameSource] = []
+    if images:
+        sources.append(ImageSequenceSource(images, path.name))
+    sources.extend(VideoFileSource(v) for v in videos)
+    return sources
+
+
+__all__ = ["FrameSource", "open_sources"]

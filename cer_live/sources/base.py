@@ -1,0 +1,24 @@
+"""The one interface every frame source implements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from ..messages import Frame
+
+
+class FrameSource(Protocol):
+    """Opened (and validated) on construction; `frames()` yields decoded frames in order."""
+
+    name: str  # stem for output files and ABAW image locations
+    label: str  # what logs may show (credentials redacted)
+    live: bool  # live sources drop stale frames; files never do
+    fps: float  # nominal frame rate, for the annotated video
+    expected_frames: int | None  # what the container claims, when it says
+
+    def frames(self) -> Iterator[Frame]: ...
+
+    def warnings(self) -> list[str]: ...
+
+    def close(self) -> None: ...
