@@ -10,8 +10,12 @@ from .images import IMAGE_SUFFIXES, ImageSequenceSource
 from .video_file import VIDEO_SUFFIXES, VideoFileSource
 
 
-def open_sources(spec: str) -> list[FrameSource]:
-    """A file gives one source; a folder gives its images as one sequence and each video alone."""
+def open_sources(spec: str, warnings: list[str] | None = None) -> list[FrameSource]:
+    """A file gives one source; a folder gives its images as one sequence and each video alone.
+
+    In a folder, a video that cannot be opened is skipped with a warning (appended to
+    `warnings`) so that one bad file does not stop a batch; a folder with nothing usable fails.
+    """
     path = Path(spec).expanduser()
     if not path.exists():
         raise SourceError(f"no such file or folder: '{spec}'; check the path")
@@ -27,7 +31,16 @@ def open_sources(spec: str) -> list[FrameSource]:
     sources: list[FrameSource] = []
     if images:
         sources.append(ImageSequenceSource(images, path.name))
-    sources.extend(VideoFileSource(v) for v in videos)
+    problems: list[str] = []
+    for video in videos:
+        try:
+            sources.append(VideoFileSource(video))
+        except SourceError as exc:
+            problems.append(str(exc))
+    if not sources:
+        raise SourceError(f"folder '{path}' holds no usable video: {problems[0]}")
+    if warnings is not None:
+        warnings.extend(f"skipped: {p}" for p in problems)
     return sources
 
 

@@ -1,0 +1,248 @@
+"""The `cer-live` command: run, packs, sample."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import PRODUCER, __version__
+from .errors import CerLiveError
+
+log = logging.getLogger("cer_live")
+EXIT_INTERRUPTED = 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cer-live", description="Real-time compound facial expression recognition.")
+    parser.add_argument("--version", action="version", version=PRODUCER)
+    parser.add_argument("--debug", action="store_true", help="verbose logs and full tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="analyse a video file, an image, or a folder of them")
+    run.add_argument("source", help="video file, image, or folder of images/videos")
+    run.add_argument("--out", required=True, type=Path, help="output folder (created if missing)")
+    run.add_argument("--pack", default="default", help="model pack name or folder (default: default)")
+    run.add_argument("--protagonist", action="store_true", help="keep only the largest face in each frame")
+    run.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
+    run.add_argument("--smooth", default="ema:0.4", help="ema[:alpha], window[:frames] or none (default ema:0.4)")
+    run.add_argument("--fallback-age", type=int, default=12, help="frames a face may be borrowed across (0 = off)")
+    run.add_argument("--det-size", type=int, help="detector input long side in pixels (pack default: 320)")
+    run.add_argument("--threads", type=int, default=2, help="inference threads per model (default 2)")
+    run.add_argument("--backend", default="auto", help="inference backend: auto or onnxruntime")
+    run.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
+
+    packs = sub.add_parser("packs", help="list or show model packs")
+    packs_sub = packs.add_subparsers(dest="packs_command", required=True)
+    packs_sub.add_parser("list", help="packs on the search path")
+    show = packs_sub.add_parser("show", help="validate a pack and show its manifest")
+    show.add_argument("name", nargs="?", default="default")
+
+    sample = sub.add_parser("sample", help="fetch a sample video (cached) and print its path")
+    sample.add_argument("name", nargs="?", default=None, help="sample name (default: a short clip with one face)")
+    sample.add_argument("--list", action="store_true", help="list the known samples")
+    return parser
+
+
+def _configure_logging(console: Console, debug: bool) -> None:
+    handler = RichHandler(console=console, show_path=debug, show_time=debug, markup=False, rich_tracebacks=debug)
+    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, handlers=[handler], format="%(message)s", force=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    err = Console(stderr=True)
+    _configure_logging(err, args.debug)
+    try:
+        if args.command == "run":
+            return _run(args, err)
+        if args.command == "packs":
+            return _packs(args)
+        return _sample(args)
+    except CerLiveError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.print("interrupted", highlight=False)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug, not bad input: one line unless asked for more
+        if args.debug:
+            traceback.print_exc()
+        else:
+            err.print(
+                f"[bold red]error:[/] unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+                highlight=False,
+                soft_wrap=True,
+            )
+        return 1
+
+
+def _run(args: argparse.Namespace, err: Console) -> int:
+    from .analyser import Analyser, AnalyserOptions
+    from .outputs import open_sinks, prepare_out_dir, unique_names, write_json
+    from .packs import load_pack
+    from .pipeline import run_source
+    from .post import PostProcessor
+    from .smooth import SmoothingConfig
+    from .sources import open_sources
+
+    # Everything that can fail on bad input fails here, before any output is written.
+    smoothing = SmoothingConfig.parse(args.smooth)
+    if args.fallback_age < 0:
+        raise CerLiveError(f"bad --fallback-age {args.fallback_age}; give 0 (off) or a number of frames")
+    if args.det_size is not None and not 64 <= args.det_size <= 4096:
+        raise CerLiveError(f"bad --det-size {args.det_size}; give a long side between 64 and 4096 pixels")
+    if args.threads < 1:
+        raise CerLiveError(f"bad --threads {args.threads}; give 1 or more")
+    pack = load_pack(args.pack)
+    warnings: list[str] = []
+    sources = open_sources(args.source, warnings)
+    for warning in warnings:
+        log.warning(warning)
+    out_dir = prepare_out_dir(args.out)
+    options = AnalyserOptions(args.backend, args.threads, args.device, args.det_size, args.protagonist)
+    analyser = Analyser(pack, options)
+    settings = {
+        "pack": pack.name,
+        "protagonist_only": args.protagonist,
+        "smooth": args.smooth,
+        "fallback_age": args.fallback_age,
+        "det_size": args.det_size or pack.detector.config.input_long_side,
+        "threads": args.threads,
+        "backend": args.backend,
+        "device": args.device,
+    }
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    reports = []
+    interrupted = False
+    t0 = time.perf_counter()
+    try:
+        for stem, source in zip(unique_names(sources), sources):
+            header = _header(pack, source, settings, started)
+            sinks = open_sinks(out_dir, stem, source, header, not args.no_video, f"{PRODUCER} | pack {pack.name}")
+            post = PostProcessor(smoothing, args.fallback_age, look_ahead=not source.live)
+            with _progress(err) as progress:
+                task = progress.add_task(stem, total=source.expected_frames)
+                report = run_source(analyser, source, post, sinks, on_frame=lambda n: progress.update(task, completed=n))
+            reports.append(report)
+            for warning in report.warnings:
+                log.warning(warning)
+            for sink, problem in report.sink_failures.items():
+                log.error("output %s stopped early: %s", sink, problem)
+            if report.interrupted:
+                interrupted = True
+                break
+    finally:
+        analyser.close()
+    summary = {
+        "producer": PRODUCER,
+        "started": started,
+        "wall_s": round(time.perf_counter() - t0, 3),
+        "interrupted": interrupted,
+        "settings": settings,
+        "sources": [r.as_dict() for r in reports],
+    }
+    write_json(out_dir / "summary.json", summary)
+    _print_summary(reports, out_dir)
+    if interrupted:
+        return EXIT_INTERRUPTED
+    return 1 if any(r.sink_failures for r in reports) else 0
+
+
+def _header(pack: Any, source: Any, settings: dict[str, Any], started: str) -> dict[str, Any]:
+    from .classes import BASIC_CLASSES, COMPOUND_CLASSES
+
+    return {
+        "producer": PRODUCER,
+        "started": started,
+        "source": source.label,
+        "name": source.name,
+        "fps": source.fps,
+        "pack": pack.name,
+        "detector_sha256": pack.detector.sha256,
+        "members": [{"name": m.name, "sha256": m.sha256} for m in pack.members],
+        "compound_classes": list(COMPOUND_CLASSES),
+        "basic_classes": list(BASIC_CLASSES),
+        "settings": settings,
+    }
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _print_summary(reports: list, out_dir: Path) -> None:
+    console = Console()
+    table = Table(title=f"{PRODUCER} run summary", title_justify="left")
+    for column in ("source", "frames", "with face", "fps", "detect p50", "infer p50", "end-to-end p95"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for r in reports:
+        s = r.stages
+        table.add_row(
+            r.name,
+            str(r.frames),
+            f"{r.frames_with_face / r.frames:.0%}" if r.frames else "-",
+            f"{r.fps:.1f}",
+            f"{s['detect']['p50']:.1f} ms" if "detect" in s else "-",
+            f"{s['infer']['p50']:.1f} ms" if "infer" in s else "-",
+            f"{s['end_to_end']['p95']:.0f} ms" if "end_to_end" in s else "-",
+        )
+    console.print(table)
+    console.print(f"outputs in {out_dir}/ (summary.json, and .jsonl, .csv, .mp4 per source)", highlight=False)
+
+
+def _packs(args: argparse.Namespace) -> int:
+    import json
+
+    from .packs import list_packs, load_pack
+
+    console = Console()
+    if args.packs_command == "list":
+        found = list_packs()
+        if not found:
+            console.print("no packs found; see the README for the pack format")
+            return 1
+        for path in found:
+            try:
+                pack = load_pack(str(path))
+                console.print(f"{pack.name}\t{len(pack.members)} member(s)\t{path}\t{pack.description}", highlight=False)
+            except CerLiveError as exc:
+                console.print(f"{path.name}\tINVALID: {exc}", highlight=False)
+        return 0
+    pack = load_pack(args.name)
+    console.print(f"pack '{pack.name}' at {pack.path}: valid, {len(pack.members)} member(s), fusion {pack.fusion}", highlight=False)
+    console.print_json(json.dumps(pack.manifest))
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from . import samples
+
+    if args.list:
+        for name in samples.SAMPLES:
+            print(name)
+        return 0
+    print(samples.fetch(args.name or samples.DEFAULT_SAMPLE))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""The threaded pipeline for one source: capture -> analyse -> post-process and sinks.
+
+capture thread  --q1-->  analyser thread  --q2-->  calling thread (post, sinks)
+
+Bounded queues keep memory flat. Files block the producer when a queue is full, so no frame
+is ever dropped; live sources drop the oldest queued frame instead, so that the output stays
+current. Decode, inference and encoding release the GIL, so the stages overlap on two cores.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .analyser import Analyser
+from .messages import Analysed, Frame, FrameResult
+from .metrics import StageStats
+from .post import PostProcessor
+from .sinks.base import SinkSet
+from .sources.base import FrameSource
+
+log = logging.getLogger(__name__)
+
+_END = object()  # end of stream marker passed through both queues
+_POLL_S = 0.1  # how often blocked threads look at the stop flag
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """An exception raised in a worker thread, carried to the calling thread."""
+
+    error: BaseException
+
+
+@dataclass
+class SourceReport:
+    name: str
+    label: str
+    frames: int = 0
+    frames_with_face: int = 0
+    face_rows: int = 0
+    fallback_rows: int = 0
+    dropped: int = 0
+    wall_s: float = 0.0
+    interrupted: bool = False
+    stages: dict[str, dict[str, float]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+    sink_failures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fps(self) -> float:
+        return self.frames / self.wall_s if self.wall_s > 0 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "source": self.label,
+            "frames": self.frames,
+            "frames_with_face": self.frames_with_face,
+            "face_rows": self.face_rows,
+            "fallback_rows": self.fallback_rows,
+            "dropped_frames": self.dropped,
+            "wall_s": round(self.wall_s, 3),
+            "fps": round(self.fps, 2),
+            "interrupted": self.interrupted,
+            "latency_ms": self.stages,
+            "warnings": self.warnings,
+            "outputs": self.outputs,
+            "sink_failures": self.sink_failures,
+        }
+
+
+def _put(q: queue.Queue, item: object, stop: threading.Event) -> bool:
+    """Blocking put that gives up when asked to stop; False if it gave up."""
+    while not stop.is_set():
+        try:
+            q.put(item, timeout=_POLL_S)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _put_latest(q: queue.Queue, item: object) -> int:
+    """Non-blocking put for live sources: drops the oldest queued item when full."""
+    dropped = 0
+    while True:
+        try:
+            q.put_nowait(item)
+            return dropped
+        except queue.Full:
+            try:
+                q.get_nowait()
+                dropped += 1
+            except queue.Empty:
+                pass
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.value = 0
+        self._lock = threading.Lock()
+
+    def add(self, n: int) -> None:
+        with self._lock:
+            self.value += n
+
+
+def _capture(source: FrameSource, q: queue.Queue, stop: threading.Event, dropped: _Counter) -> None:
+    try:
+        for frame in source.frames():
+            if stop.is_set():
+                break
+            if source.live:
+                dropped.add(_put_latest(q, frame))
+            elif not _put(q, frame, stop):
+                break
+    except BaseException as exc:  # carried to the caller, which reports it
+        _put(q, _Failure(exc), stop)
+    finally:
+        _put(q, _END, stop)
+
+
+def _analyse(analyser: Analyser, q_in: queue.Queue, q_out: queue.Queue, stop: threading.Event) -> None:
+    try:
+        while not stop.is_set():
+            try:
+                item = q_in.get(timeout=_POLL_S)
+            except queue.Empty:
+                continue
+            if item is _END or isinstance(item, _Failure):
+                _put(q_out, item, stop)
+                if item is _END:
+                    return
+                continue
+            assert isinstance(item, Frame)
+            _put(q_out, analyser.analyse(item), stop)
+    except BaseException as exc:
+        _put(q_out, _Failure(exc), stop)
+        _put(q_out, _END, stop)
+
+
+def run_source(
+    analyser: Analyser,
+    source: FrameSource,
+    post: PostProcessor,
+    sinks: SinkSet,
+    on_frame: Callable[[int], None] | None = None,
+    queue_size: int = 8,
+) -> SourceReport:
+    """Runs one source to its end (or Ctrl-C) and always closes the sinks.
+
+    Ctrl-C is caught here so that buffered frames are flushed and every file is closed
+    whole; the report says `interrupted`. Worker errors are re-raised after the close.
+    """
+    report = SourceReport(name=source.name, label=source.label)
+    stats = StageStats()
+    stop = threading.Event()
+    dropped = _Counter()
+    q1: queue.Queue = queue.Queue(maxsize=queue_size)
+    q2: queue.Queue = queue.Queue(maxsize=queue_size)
+    workers = [
+        threading.Thread(target=_capture, args=(source, q1, stop, dropped), name="capture", daemon=True),
+        threading.Thread(target=_analyse, args=(analyser, q1, q2, stop), name="analyse", daemon=True),
+    ]
+    failure: BaseException | None = None
+    started = time.perf_counter()
+
+    def emit(results: list[FrameResult]) -> None:
+        for result in results:
+            t0 = time.perf_counter()
+            sinks.write(result)
+            done = time.perf_counter()
+            stage = dict(result.stage_ms)
+            stage["sinks"] = (done - t0) * 1000
+            stage["end_to_end"] = (time.monotonic() - result.frame.t_capture) * 1000
+            stats.add(stage)
+            report.frames += 1
+            if result.faces:
+                report.frames_with_face += any(not f.fallback for f in result.faces)
+                report.face_rows += len(result.faces)
+                report.fallback_rows += sum(f.fallback for f in result.faces)
+            if on_frame:
+                on_frame(report.frames)
+
+    try:
+        for worker in workers:
+            worker.start()
+        while True:
+            try:
+                item = q2.get(timeout=_POLL_S)
+            except queue.Empty:
+                continue
+            if item is _END:
+                break
+            if isinstance(item, _Failure):
+                failure = item.error
+                break
+            assert isinstance(item, Analysed)
+            emit(post.push(item))
+        if failure is None:
+            emit(post.flush())
+    except KeyboardInterrupt:
+        report.interrupted = True
+        log.warning("interrupted: flushing and closing outputs")
+        emit(post.flush())
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=5)
+        sinks.close()
+        source.close()
+        report.wall_s = time.perf_counter() - started
+        report.dropped = dropped.value
+        report.stages = stats.summary()
+        report.warnings = source.warnings()
+        report.outputs = sinks.outputs()
+        report.sink_failures = dict(sinks.failures)
+    if failure is not None:
+        raise failure
+    return report
