@@ -156,6 +156,11 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     _print_summary(reports, out_dir)
     if interrupted:
         return EXIT_INTERRUPTED
+    failed = [r for r in reports if r.error]
+    for r in failed:
+        err.print(f"[bold red]error:[/] {r.error}", highlight=False, soft_wrap=True)
+    if failed:
+        return CerLiveError.exit_code
     return 1 if any(r.sink_failures for r in reports) else 0
 
 

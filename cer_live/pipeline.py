@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .analyser import Analyser
+from .errors import CerLiveError
 from .messages import Analysed, Frame, FrameResult
 from .metrics import StageStats
 from .post import PostProcessor
@@ -48,6 +49,7 @@ class SourceReport:
     dropped: int = 0
     wall_s: float = 0.0
     interrupted: bool = False
+    error: str | None = None  # bad input found mid-stream (a truncated file); outputs stay valid
     stages: dict[str, dict[str, float]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
@@ -69,6 +71,7 @@ class SourceReport:
             "wall_s": round(self.wall_s, 3),
             "fps": round(self.fps, 2),
             "interrupted": self.interrupted,
+            "error": self.error,
             "latency_ms": self.stages,
             "warnings": self.warnings,
             "outputs": self.outputs,
@@ -157,7 +160,9 @@ def run_source(
     """Runs one source to its end (or Ctrl-C) and always closes the sinks.
 
     Ctrl-C is caught here so that buffered frames are flushed and every file is closed
-    whole; the report says `interrupted`. Worker errors are re-raised after the close.
+    whole; the report says `interrupted`. Bad input found mid-stream (CerLiveError) ends
+    the source and lands in `report.error`; any other worker error is re-raised after the
+    close.
     """
     report = SourceReport(name=source.name, label=source.label)
     stats = StageStats()
@@ -204,8 +209,10 @@ def run_source(
                 break
             assert isinstance(item, Analysed)
             emit(post.push(item))
-        if failure is None:
-            emit(post.flush())
+        # Frames held for the look-ahead are written even when the source failed.
+        emit(post.flush())
+        if isinstance(failure, CerLiveError):
+            report.error, failure = str(failure), None
     except KeyboardInterrupt:
         report.interrupted = True
         log.warning("interrupted: flushing and closing outputs")
