@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -149,6 +150,33 @@ def _analyse(analyser: Analyser, q_in: queue.Queue, q_out: queue.Queue, stop: th
         _put(q_out, _END, stop)
 
 
+class _StopRequests:
+    """Ctrl-C and SIGTERM ask the run to stop between frames, so no output is left half-written.
+
+    A second Ctrl-C raises KeyboardInterrupt at once. Handlers can only be installed from the
+    main thread; elsewhere (an embedding application) the defaults stay.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: dict[int, object] = {}
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.requested and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def install(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._previous[sig] = signal.signal(sig, self._handle)
+
+    def uninstall(self) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+        self._previous.clear()
+
+
 def run_source(
     analyser: Analyser,
     source: FrameSource,
@@ -194,10 +222,12 @@ def run_source(
             if on_frame:
                 on_frame(report.frames)
 
+    stopping = _StopRequests()
     try:
+        stopping.install()
         for worker in workers:
             worker.start()
-        while True:
+        while not stopping.requested:
             try:
                 item = q2.get(timeout=_POLL_S)
             except queue.Empty:
@@ -209,15 +239,15 @@ def run_source(
                 break
             assert isinstance(item, Analysed)
             emit(post.push(item))
-        # Frames held for the look-ahead are written even when the source failed.
+        if stopping.requested:
+            report.interrupted = True
+            log.warning("stopping: flushing and closing outputs (press Ctrl-C again to abandon them)")
+        # Frames held for the look-ahead are written even when the source failed or was stopped.
         emit(post.flush())
         if isinstance(failure, CerLiveError):
             report.error, failure = str(failure), None
-    except KeyboardInterrupt:
-        report.interrupted = True
-        log.warning("interrupted: flushing and closing outputs")
-        emit(post.flush())
     finally:
+        stopping.uninstall()
         stop.set()
         for worker in workers:
             worker.join(timeout=5)

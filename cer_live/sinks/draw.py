@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..classes import COMPOUND_CLASSES
+from ..classes import BASIC_CLASSES, COMPOUND_CLASSES
 from ..messages import FaceResult, FrameResult
 from ..records import top_label
 
@@ -43,7 +43,13 @@ def draw_face(image: np.ndarray, face: FaceResult, scale: float) -> None:
     thickness = 1 if face.fallback else max(1, int(round(2 * scale)))
     cv2.rectangle(image, (x1, y1), (x2, y2), colour, thickness, cv2.LINE_AA)
     _, label, prob = top_label(face.smoothed)
-    tag = f"#{face.track_id} {label} {prob:.2f}" + (" (held)" if face.fallback else "")
+    tag = f"#{face.track_id} {label} {prob:.2f}"
+    if face.smoothed.basic is not None:
+        # The compound rule scores a plain smile as half "Happily Surprised"; the basic
+        # label beside it shows what the member actually saw.
+        basic = int(np.argmax(face.smoothed.basic))
+        tag += f" | {BASIC_CLASSES[basic]} {float(face.smoothed.basic[basic]):.2f}"
+    tag += " (held)" if face.fallback else ""
     _text(image, tag, (x1, max(y1 - 2, 12)), 0.45 * scale, colour)
     _bars(image, face.smoothed.compound, (x2 + 4, y1), scale, colour)
 
@@ -67,7 +73,7 @@ def _bars(image: np.ndarray, probs: np.ndarray, origin: tuple[int, int], scale: 
 def draw(result: FrameResult, watermark: str) -> np.ndarray:
     """A copy of the frame with every face drawn and a watermark naming the producer."""
     image = result.frame.image.copy()
-    scale = max(0.6, min(image.shape[:2]) / 480)
+    scale = max(0.8, min(image.shape[:2]) / 480)
     for face in result.faces:
         draw_face(image, face, scale)
     _text(image, watermark, (4, image.shape[0] - 4), 0.4 * scale, (255, 255, 255))

@@ -1,0 +1,92 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cer_live.analyser import Analyser, AnalyserOptions
+from cer_live.errors import BackendError, PackError
+from cer_live.packs import find_pack, list_packs, load_pack, sha256
+
+DEFAULT = find_pack("default")
+
+
+@pytest.fixture
+def pack_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "mypack"
+    shutil.copytree(DEFAULT, target)
+    return target
+
+
+def edit_manifest(pack: Path, change) -> None:
+    manifest = json.loads((pack / "pack.json").read_text())
+    change(manifest)
+    (pack / "pack.json").write_text(json.dumps(manifest))
+
+
+def test_default_pack_loads_and_says_everything_the_runtime_needs():
+    pack = load_pack("default")
+    assert "default" in [p.name for p in list_packs()]
+    (member,) = pack.members
+    assert member.size == (64, 64) and member.colour == "gray"
+    assert member.output_kind == "basic_probabilities"
+    assert member.classes == ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+    assert sha256((DEFAULT / "mini_xception_fer2013.onnx").read_bytes()) == member.sha256
+    assert (DEFAULT / "LICENSE").read_text().count("MIT") >= 2
+
+
+def test_unknown_pack_names_the_known_ones():
+    with pytest.raises(PackError, match=r"unknown pack 'nope' \(known: .*default"):
+        load_pack("nope")
+
+
+def test_tampered_model_is_refused(pack_copy: Path):
+    onnx = pack_copy / "mini_xception_fer2013.onnx"
+    data = bytearray(onnx.read_bytes())
+    data[-1] ^= 0xFF
+    onnx.write_bytes(bytes(data))
+    with pytest.raises(PackError, match="sha256 .* the file was changed"):
+        load_pack(str(pack_copy))
+
+
+def test_missing_model_file_is_refused(pack_copy: Path):
+    (pack_copy / "mini_xception_fer2013.onnx").unlink()
+    with pytest.raises(PackError, match="file 'mini_xception_fer2013.onnx' is missing"):
+        load_pack(str(pack_copy))
+
+
+def test_corrupt_onnx_with_a_matching_hash_fails_at_load_not_mid_run(pack_copy: Path):
+    garbage = b"\x08\x07this is not an onnx model" * 10
+    (pack_copy / "mini_xception_fer2013.onnx").write_bytes(garbage)
+    edit_manifest(pack_copy, lambda m: m["members"][0].update(sha256=sha256(garbage)))
+    pack = load_pack(str(pack_copy))
+    with pytest.raises(BackendError, match="cannot load member 'mini_xception_fer2013'.*corrupt"):
+        Analyser(pack, AnalyserOptions(threads=1))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda m: m.update(format="other/9"), "format 'other/9'"),
+        (lambda m: m.pop("members"), "missing 'members'"),
+        (lambda m: m["members"][0]["input"].update(colour="cmyk"), "colour 'cmyk'"),
+        (lambda m: m["members"][0]["input"].update(mean=[0.5, 0.5, 0.5]), "mean/std need 1"),
+        (lambda m: m["members"][0]["output"].update(kind="logits"), "output kind 'logits'"),
+        (lambda m: m["members"][0]["output"].update(classes=["happy", "sad"]), "must be drawn from"),
+        (lambda m: m["members"][0]["alignment"].update(template="dlib"), "template 'dlib'"),
+        (lambda m: m.update(fusion="max"), "unknown rule 'max'"),
+        (lambda m: m["detector"].update(sha256="0" * 64), "detector: retinaface.weights:WEIGHTS sha256"),
+    ],
+)
+def test_malformed_manifests_get_one_line_errors(pack_copy: Path, change, message):
+    edit_manifest(pack_copy, change)
+    with pytest.raises(PackError, match=message) as info:
+        load_pack(str(pack_copy))
+    assert "\n" not in str(info.value)
+    assert str(info.value).startswith("pack 'mypack'")
+
+
+def test_manifest_that_is_not_json(pack_copy: Path):
+    (pack_copy / "pack.json").write_text("{not json")
+    with pytest.raises(PackError, match="not valid JSON"):
+        load_pack(str(pack_copy))
