@@ -196,6 +196,8 @@ def _progress(console: Console) -> Progress:
 
 def _print_summary(reports: list, out_dir: Path) -> None:
     console = Console()
+    if not console.is_terminal:
+        console = Console(width=120)  # logs and CI: do not squeeze the table to 80 columns
     table = Table(title=f"{PRODUCER} run summary", title_justify="left")
     for column in ("source", "frames", "with face", "fps", "detect p50", "infer p50", "end-to-end p95"):
         table.add_column(column, justify="left" if column == "source" else "right")

@@ -11,6 +11,7 @@ import hashlib
 import importlib
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,8 @@ def search_path(extra: list[Path] | None = None) -> list[Path]:
     if env:
         paths += [Path(p) for p in env.split(os.pathsep) if p]
     paths.append(Path.cwd() / "engines")
-    paths.append(Path(__file__).resolve().parent.parent / "engines")
+    paths.append(Path(__file__).resolve().parent.parent / "engines")  # a source checkout
+    paths.append(Path(sys.prefix) / "share" / "cer-live" / "engines")  # a wheel install
     unique: list[Path] = []
     for p in paths:
         if p.resolve() not in [u.resolve() for u in unique]:
