@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 import traceback
@@ -13,6 +14,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -30,8 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="analyse a video file, an image, or a folder of them")
-    run.add_argument("source", help="video file, image, or folder of images/videos")
-    run.add_argument("--out", required=True, type=Path, help="output folder (created if missing)")
+    run.add_argument("source", help="video file, image, folder, webcam index (0) or /dev/videoN, rtsp:// or http(s):// URL")
+    run.add_argument("--out", type=Path, help="output folder (created if missing); needed unless --show")
     run.add_argument("--pack", default="default", help="model pack name or folder (default: default)")
     run.add_argument("--protagonist", action="store_true", help="keep only the largest face in each frame")
     run.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
@@ -41,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--threads", type=int, default=2, help="inference threads per model (default 2)")
     run.add_argument("--backend", default="auto", help="inference backend: auto or onnxruntime")
     run.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
+    live = run.add_argument_group("live sources")
+    live.add_argument("--show", action=argparse.BooleanOptionalAction, default=None, help="live overlay window (default: on for webcams and streams when a display exists)")
+    live.add_argument("--policy", choices=("all", "latest"), help="frames when behind: keep all (files' default) or only the latest (live default)")
+    live.add_argument("--transport", choices=("tcp", "udp"), default="tcp", help="RTSP transport (default tcp)")
+    live.add_argument("--reconnect-limit", type=int, default=None, help="reconnect attempts per outage before giving up (default: never give up)")
+    live.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for a stream to open or send a frame (default 5)")
+    run.add_argument("--stats", action="store_true", help="print per-stage latency percentiles at exit")
 
     packs = sub.add_parser("packs", help="list or show model packs")
     packs_sub = packs.add_subparsers(dest="packs_command", required=True)
@@ -54,9 +63,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _RedactUrls(logging.Filter):
+    """Credentials in stream URLs never reach a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from .sources.urls import redact_all
+
+        record.msg = redact_all(record.getMessage())
+        record.args = None
+        return True
+
+
 def _configure_logging(console: Console, debug: bool) -> None:
     handler = RichHandler(console=console, show_path=debug, show_time=debug, markup=False, rich_tracebacks=debug)
+    handler.addFilter(_RedactUrls())
     logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, handlers=[handler], format="%(message)s", force=True)
+    if not debug:
+        # FFmpeg and OpenCV print their own lines (with URLs) for every failed connect;
+        # our one-line errors and status events say it better. Read when a capture opens.
+        os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+        os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
             return _packs(args)
         return _sample(args)
     except CerLiveError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        from .sources.urls import redact_all
+
+        err.print(f"[bold red]error:[/] {escape(redact_all(str(exc)))}", highlight=False, soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         err.print("interrupted", highlight=False)
@@ -80,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         else:
             err.print(
-                f"[bold red]error:[/] unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+                f"[bold red]error:[/] unexpected {type(exc).__name__}: {escape(str(exc))} (rerun with --debug for the traceback)",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -94,7 +122,9 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     from .pipeline import run_source
     from .post import PostProcessor
     from .smooth import SmoothingConfig
-    from .sources import open_sources
+    from .sinks.base import SinkSet
+    from .sinks.window import LiveWindow, check_display
+    from .sources import StreamOptions, open_sources
 
     # Everything that can fail on bad input fails here, before any output is written.
     smoothing = SmoothingConfig.parse(args.smooth)
@@ -104,12 +134,24 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         raise CerLiveError(f"bad --det-size {args.det_size}; give a long side between 64 and 4096 pixels")
     if args.threads < 1:
         raise CerLiveError(f"bad --threads {args.threads}; give 1 or more")
+    if args.reconnect_limit is not None and args.reconnect_limit < 0:
+        raise CerLiveError(f"bad --reconnect-limit {args.reconnect_limit}; give 0 or more attempts")
+    if args.timeout <= 0:
+        raise CerLiveError(f"bad --timeout {args.timeout}; give seconds > 0")
     pack = load_pack(args.pack)
+    if args.show:
+        check_display()
     warnings: list[str] = []
-    sources = open_sources(args.source, warnings)
+    stream = StreamOptions(args.transport, args.timeout, args.timeout, args.reconnect_limit)
+    sources = open_sources(args.source, warnings, stream)
     for warning in warnings:
         log.warning(warning)
-    out_dir = prepare_out_dir(args.out)
+    show = args.show
+    if show is None:
+        show = any(s.live for s in sources) and _has_display()
+    if args.out is None and not show:
+        raise CerLiveError("nothing to write to: give --out DIR for files, or --show for a live window")
+    out_dir = prepare_out_dir(args.out) if args.out is not None else None
     options = AnalyserOptions(args.backend, args.threads, args.device, args.det_size, args.protagonist)
     analyser = Analyser(pack, options)
     settings = {
@@ -121,6 +163,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         "threads": args.threads,
         "backend": args.backend,
         "device": args.device,
+        "policy": args.policy or "auto",
     }
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     reports = []
@@ -129,11 +172,14 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     try:
         for stem, source in zip(unique_names(sources), sources):
             header = _header(pack, source, settings, started)
-            sinks = open_sinks(out_dir, stem, source, header, not args.no_video, f"{PRODUCER} | pack {pack.name}")
+            watermark = f"{PRODUCER} | pack {pack.name}"
+            sinks = open_sinks(out_dir, stem, source, header, not args.no_video, watermark) if out_dir else SinkSet([])
+            if show:
+                sinks.sinks.insert(0, LiveWindow(f"cer-live: {source.label}", watermark))
             post = PostProcessor(smoothing, args.fallback_age, look_ahead=not source.live)
             with _progress(err) as progress:
                 task = progress.add_task(stem, total=source.expected_frames)
-                report = run_source(analyser, source, post, sinks, on_frame=lambda n: progress.update(task, completed=n))
+                report = run_source(analyser, source, post, sinks, on_frame=lambda n: progress.update(task, completed=n), policy=args.policy)
             reports.append(report)
             for warning in report.warnings:
                 log.warning(warning)
@@ -152,16 +198,27 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         "settings": settings,
         "sources": [r.as_dict() for r in reports],
     }
-    write_json(out_dir / "summary.json", summary)
-    _print_summary(reports, out_dir)
+    if out_dir is not None:
+        write_json(out_dir / "summary.json", summary)
+    _print_summary(reports, out_dir, args.stats)
     if interrupted:
         return EXIT_INTERRUPTED
     failed = [r for r in reports if r.error]
     for r in failed:
-        err.print(f"[bold red]error:[/] {r.error}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(r.error)}", highlight=False, soft_wrap=True)
     if failed:
         return CerLiveError.exit_code
     return 1 if any(r.sink_failures for r in reports) else 0
+
+
+def _has_display() -> bool:
+    from .sinks.window import check_display
+
+    try:
+        check_display()
+        return True
+    except CerLiveError:
+        return False
 
 
 def _header(pack: Any, source: Any, settings: dict[str, Any], started: str) -> dict[str, Any]:
@@ -194,12 +251,12 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def _print_summary(reports: list, out_dir: Path) -> None:
+def _print_summary(reports: list, out_dir: Path | None, stats: bool) -> None:
     console = Console()
     if not console.is_terminal:
         console = Console(width=120)  # logs and CI: do not squeeze the table to 80 columns
     table = Table(title=f"{PRODUCER} run summary", title_justify="left")
-    for column in ("source", "frames", "with face", "fps", "detect p50", "infer p50", "end-to-end p95"):
+    for column in ("source", "frames", "with face", "dropped", "fps", "detect p50", "infer p50", "end-to-end p95"):
         table.add_column(column, justify="left" if column == "source" else "right")
     for r in reports:
         s = r.stages
@@ -207,13 +264,23 @@ def _print_summary(reports: list, out_dir: Path) -> None:
             r.name,
             str(r.frames),
             f"{r.frames_with_face / r.frames:.0%}" if r.frames else "-",
+            str(r.dropped),
             f"{r.fps:.1f}",
             f"{s['detect']['p50']:.1f} ms" if "detect" in s else "-",
             f"{s['infer']['p50']:.1f} ms" if "infer" in s else "-",
             f"{s['end_to_end']['p95']:.0f} ms" if "end_to_end" in s else "-",
         )
     console.print(table)
-    console.print(f"outputs in {out_dir}/ (summary.json, and .jsonl, .csv, .mp4 per source)", highlight=False)
+    if stats:
+        for r in reports:
+            detail = Table(title=f"{r.name}: latency per stage (ms)", title_justify="left")
+            for column in ("stage", "p50", "p95", "mean", "frames"):
+                detail.add_column(column, justify="left" if column == "stage" else "right")
+            for stage, v in r.stages.items():
+                detail.add_row(stage, f"{v['p50']:.2f}", f"{v['p95']:.2f}", f"{v['mean']:.2f}", str(v["n"]))
+            console.print(detail)
+    if out_dir is not None:
+        console.print(f"outputs in {out_dir}/ (summary.json, and .jsonl, .csv, .mp4 per source)", highlight=False)
 
 
 def _packs(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ class Frame:
     image: np.ndarray  # BGR uint8, H x W x 3
     name: str  # stem used in ABAW image locations, e.g. "WolfgangLanger_Pexels/00001.jpg"
     decode_ms: float = 0.0
+    dropped: int = 0  # frames this source dropped before this one (live sources only)
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,15 @@ class FrameResult:
             if face.protagonist:
                 return face
         return None
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """A change in a live source's connection, passed along with the frames, in order."""
+
+    kind: str  # connected | lost | retrying | recovered | gave_up
+    source: str  # redacted label
+    t: float  # time.monotonic()
+    wall: str  # ISO 8601 UTC, for people reading the log
+    attempt: int = 0
+    detail: str = ""

@@ -7,7 +7,7 @@ from collections import defaultdict
 import numpy as np
 
 # Stages in pipeline order; anything else a backend reports is listed after these.
-STAGE_ORDER = ("decode", "detect", "align", "infer", "post", "sinks", "end_to_end")
+STAGE_ORDER = ("decode", "detect", "align", "infer", "post", "display", "capture_to_display", "sinks", "end_to_end")
 
 
 class StageStats:

@@ -2,9 +2,10 @@
 
 capture thread  --q1-->  analyser thread  --q2-->  calling thread (post, sinks)
 
-Bounded queues keep memory flat. Files block the producer when a queue is full, so no frame
-is ever dropped; live sources drop the oldest queued frame instead, so that the output stays
-current. Decode, inference and encoding release the GIL, so the stages overlap on two cores.
+Bounded queues keep memory flat. Under the 'all' policy (files) the producer blocks when a
+queue is full, so no frame is ever dropped; under 'latest' (live sources) the oldest queued
+frame is dropped instead, so that the output stays current, and drops are counted. Status
+events from live sources travel in line with the frames and are never dropped. Decode, inference and encoding release the GIL, so the stages overlap on two cores.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .analyser import Analyser
 from .errors import CerLiveError
-from .messages import Analysed, Frame, FrameResult
+from .messages import Analysed, Frame, FrameResult, StatusEvent
+from .records import event_record
 from .metrics import StageStats
 from .post import PostProcessor
 from .sinks.base import SinkSet
@@ -28,6 +30,7 @@ from .sources.base import FrameSource
 
 log = logging.getLogger(__name__)
 
+POLICIES = ("all", "latest")  # all: block and keep every frame; latest: drop the oldest when behind
 _END = object()  # end of stream marker passed through both queues
 _POLL_S = 0.1  # how often blocked threads look at the stop flag
 
@@ -50,6 +53,8 @@ class SourceReport:
     dropped: int = 0
     wall_s: float = 0.0
     interrupted: bool = False
+    policy: str = "all"
+    events: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None  # bad input found mid-stream (a truncated file); outputs stay valid
     stages: dict[str, dict[str, float]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -68,7 +73,9 @@ class SourceReport:
             "frames_with_face": self.frames_with_face,
             "face_rows": self.face_rows,
             "fallback_rows": self.fallback_rows,
+            "frame_policy": self.policy,
             "dropped_frames": self.dropped,
+            "status_events": self.events,
             "wall_s": round(self.wall_s, 3),
             "fps": round(self.fps, 2),
             "interrupted": self.interrupted,
@@ -91,19 +98,24 @@ def _put(q: queue.Queue, item: object, stop: threading.Event) -> bool:
     return False
 
 
-def _put_latest(q: queue.Queue, item: object) -> int:
-    """Non-blocking put for live sources: drops the oldest queued item when full."""
-    dropped = 0
-    while True:
-        try:
-            q.put_nowait(item)
-            return dropped
-        except queue.Full:
-            try:
-                q.get_nowait()
-                dropped += 1
-            except queue.Empty:
-                pass
+def _put_latest(q: queue.Queue, frame: Frame) -> int:
+    """Non-blocking put for the 'latest' policy: when full, the oldest queued frame goes.
+
+    Status events and end markers in the queue are never dropped, so the queue's lock is
+    taken and the oldest *frame* removed by hand. Returns how many frames were dropped.
+    """
+    with q.mutex:
+        dropped = 0
+        if q.maxsize > 0 and len(q.queue) >= q.maxsize:
+            for i, item in enumerate(q.queue):
+                if isinstance(item, Frame):
+                    del q.queue[i]
+                    dropped = 1
+                    break
+        q.queue.append(frame)
+        q.unfinished_tasks += 1
+        q.not_empty.notify()
+    return dropped
 
 
 class _Counter:
@@ -116,14 +128,16 @@ class _Counter:
             self.value += n
 
 
-def _capture(source: FrameSource, q: queue.Queue, stop: threading.Event, dropped: _Counter) -> None:
+def _capture(source: FrameSource, q: queue.Queue, stop: threading.Event, latest: bool, dropped: _Counter) -> None:
     try:
-        for frame in source.frames():
+        for item in source.frames():
             if stop.is_set():
                 break
-            if source.live:
-                dropped.add(_put_latest(q, frame))
-            elif not _put(q, frame, stop):
+            if isinstance(item, Frame) and latest:
+                if dropped.value:
+                    item = replace(item, dropped=dropped.value)
+                dropped.add(_put_latest(q, item))
+            elif not _put(q, item, stop):
                 break
     except BaseException as exc:  # carried to the caller, which reports it
         _put(q, _Failure(exc), stop)
@@ -138,7 +152,7 @@ def _analyse(analyser: Analyser, q_in: queue.Queue, q_out: queue.Queue, stop: th
                 item = q_in.get(timeout=_POLL_S)
             except queue.Empty:
                 continue
-            if item is _END or isinstance(item, _Failure):
+            if item is _END or isinstance(item, (_Failure, StatusEvent)):
                 _put(q_out, item, stop)
                 if item is _END:
                     return
@@ -148,6 +162,13 @@ def _analyse(analyser: Analyser, q_in: queue.Queue, q_out: queue.Queue, stop: th
     except BaseException as exc:
         _put(q_out, _Failure(exc), stop)
         _put(q_out, _END, stop)
+
+
+def _log_event(event: StatusEvent) -> None:
+    level = logging.INFO if event.kind in ("connected", "recovered") else logging.WARNING
+    attempt = f" (attempt {event.attempt})" if event.attempt else ""
+    detail = f": {event.detail}" if event.detail else ""
+    log.log(level, "%s %s%s%s", event.source, event.kind, attempt, detail)
 
 
 class _StopRequests:
@@ -183,7 +204,8 @@ def run_source(
     post: PostProcessor,
     sinks: SinkSet,
     on_frame: Callable[[int], None] | None = None,
-    queue_size: int = 8,
+    policy: str | None = None,
+    queue_size: int | None = None,
 ) -> SourceReport:
     """Runs one source to its end (or Ctrl-C) and always closes the sinks.
 
@@ -192,14 +214,20 @@ def run_source(
     the source and lands in `report.error`; any other worker error is re-raised after the
     close.
     """
-    report = SourceReport(name=source.name, label=source.label)
+    policy = policy or ("latest" if source.live else "all")
+    if policy not in POLICIES:
+        raise CerLiveError(f"unknown frame policy '{policy}'; use one of: {', '.join(POLICIES)}")
+    latest = policy == "latest"
+    # Short queues keep live latency low; longer ones smooth out jitter for files.
+    queue_size = queue_size or (2 if latest else 8)
+    report = SourceReport(name=source.name, label=source.label, policy=policy)
     stats = StageStats()
     stop = threading.Event()
     dropped = _Counter()
     q1: queue.Queue = queue.Queue(maxsize=queue_size)
     q2: queue.Queue = queue.Queue(maxsize=queue_size)
     workers = [
-        threading.Thread(target=_capture, args=(source, q1, stop, dropped), name="capture", daemon=True),
+        threading.Thread(target=_capture, args=(source, q1, stop, latest, dropped), name="capture", daemon=True),
         threading.Thread(target=_analyse, args=(analyser, q1, q2, stop), name="analyse", daemon=True),
     ]
     failure: BaseException | None = None
@@ -208,10 +236,14 @@ def run_source(
     def emit(results: list[FrameResult]) -> None:
         for result in results:
             t0 = time.perf_counter()
-            sinks.write(result)
-            done = time.perf_counter()
             stage = dict(result.stage_ms)
-            stage["sinks"] = (done - t0) * 1000
+            if sinks.show(result):
+                stage["display"] = (time.perf_counter() - t0) * 1000
+                stage["capture_to_display"] = (time.monotonic() - result.frame.t_capture) * 1000
+                result = replace(result, stage_ms=dict(stage))  # so the JSONL records them too
+            t1 = time.perf_counter()
+            sinks.write(result)
+            stage["sinks"] = (time.perf_counter() - t1) * 1000
             stage["end_to_end"] = (time.monotonic() - result.frame.t_capture) * 1000
             stats.add(stage)
             report.frames += 1
@@ -227,7 +259,7 @@ def run_source(
         stopping.install()
         for worker in workers:
             worker.start()
-        while not stopping.requested:
+        while not stopping.requested and not sinks.wants_stop():
             try:
                 item = q2.get(timeout=_POLL_S)
             except queue.Empty:
@@ -237,6 +269,11 @@ def run_source(
             if isinstance(item, _Failure):
                 failure = item.error
                 break
+            if isinstance(item, StatusEvent):
+                _log_event(item)
+                report.events.append(event_record(item))
+                sinks.event(event_record(item))
+                continue
             assert isinstance(item, Analysed)
             emit(post.push(item))
         if stopping.requested:
@@ -249,6 +286,7 @@ def run_source(
     finally:
         stopping.uninstall()
         stop.set()
+        source.stop()
         for worker in workers:
             worker.join(timeout=5)
         sinks.close()

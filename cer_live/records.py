@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .classes import BASIC_CLASSES, COMPOUND_CLASSES
-from .messages import FaceResult, FaceScores, FrameResult
+from .messages import FaceResult, FaceScores, FrameResult, StatusEvent
 
 
 def _named(values: np.ndarray | None, names: tuple[str, ...]) -> dict[str, float] | None:
@@ -47,6 +47,7 @@ def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
         "basic_raw": _named(face.raw.basic, BASIC_CLASSES),
         "fallback": face.fallback,
         "fallback_from": face.fallback_from,
+        "dropped": result.frame.dropped,
         "latency_ms": _latency(result),
     }
 
@@ -57,6 +58,7 @@ def empty_record(result: FrameResult) -> dict[str, Any]:
         "frame": result.frame.frame_id,
         "t": round(result.frame.pts, 4),
         "image": result.frame.name,
+        "dropped": result.frame.dropped,
         "latency_ms": _latency(result),
     }
 
@@ -69,3 +71,14 @@ def frame_records(result: FrameResult) -> list[dict[str, Any]]:
 
 def _latency(result: FrameResult) -> dict[str, float]:
     return {k: round(v, 3) for k, v in result.stage_ms.items()}
+
+
+def event_record(event: StatusEvent) -> dict[str, Any]:
+    return {
+        "type": "status",
+        "event": event.kind,
+        "source": event.source,
+        "wall": event.wall,
+        "attempt": event.attempt,
+        "detail": event.detail,
+    }

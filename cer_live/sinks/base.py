@@ -27,11 +27,41 @@ class SinkSet:
         self.sinks = list(sinks)
         self.failures: dict[str, str] = {}
 
-    def write(self, result: FrameResult) -> None:
+    def show(self, result: FrameResult) -> bool:
+        """Live views first (sinks with `shows = True`); True if any showed the frame."""
+        shown = False
         for sink in list(self.sinks):
+            if getattr(sink, "shows", False):
+                try:
+                    sink.write(result)
+                    shown = True
+                except Exception as exc:
+                    self._fail(sink, exc)
+        return shown
+
+    def wants_stop(self) -> bool:
+        """A live view asked to quit (its q key, or its window was closed)."""
+        return any(getattr(sink, "wants_stop", False) for sink in self.sinks)
+
+    def write(self, result: FrameResult) -> None:
+        """Every file sink; live views are handled by `show`."""
+        for sink in list(self.sinks):
+            if getattr(sink, "shows", False):
+                continue
             try:
                 sink.write(result)
             except Exception as exc:  # any sink bug or I/O error must not stop the others
+                self._fail(sink, exc)
+
+    def event(self, record: dict) -> None:
+        """Status events go to the sinks that record them (those with an `event` method)."""
+        for sink in list(self.sinks):
+            handler = getattr(sink, "event", None)
+            if handler is None:
+                continue
+            try:
+                handler(record)
+            except Exception as exc:
                 self._fail(sink, exc)
 
     def close(self) -> None:

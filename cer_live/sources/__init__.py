@@ -7,15 +7,26 @@ from pathlib import Path
 from ..errors import SourceError
 from .base import FrameSource
 from .images import IMAGE_SUFFIXES, ImageSequenceSource
+from .stream import StreamOptions, StreamSource
+from .urls import kind_of, redact
 from .video_file import VIDEO_SUFFIXES, VideoFileSource
 
 
-def open_sources(spec: str, warnings: list[str] | None = None) -> list[FrameSource]:
-    """A file gives one source; a folder gives its images as one sequence and each video alone.
+def open_sources(spec: str, warnings: list[str] | None = None, stream: StreamOptions | None = None) -> list[FrameSource]:
+    """A webcam or stream URL gives one live source; a file gives one source; a folder gives
+    its images as one sequence and each video alone.
 
     In a folder, a video that cannot be opened is skipped with a warning (appended to
     `warnings`) so that one bad file does not stop a batch; a folder with nothing usable fails.
     """
+    kind = kind_of(spec)
+    if kind in ("webcam", "stream"):
+        return [StreamSource(spec, stream)]
+    if kind == "url":
+        scheme = spec.split("://", 1)[0]
+        raise SourceError(
+            f"unsupported URL scheme '{scheme}' in '{redact(spec)}'; use rtsp://, http(s)://, a webcam index, a file or a folder"
+        )
     path = Path(spec).expanduser()
     if not path.exists():
         raise SourceError(f"no such file or folder: '{spec}'; check the path")
@@ -44,4 +55,4 @@ def open_sources(spec: str, warnings: list[str] | None = None) -> list[FrameSour
     return sources
 
 
-__all__ = ["FrameSource", "open_sources"]
+__all__ = ["FrameSource", "StreamOptions", "open_sources"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from ..messages import Frame
+from ..messages import Frame, StatusEvent
 
 
 class FrameSource(Protocol):
@@ -17,7 +17,10 @@ class FrameSource(Protocol):
     fps: float  # nominal frame rate, for the annotated video
     expected_frames: int | None  # what the container claims, when it says
 
-    def frames(self) -> Iterator[Frame]: ...
+    def frames(self) -> Iterator[Frame | StatusEvent]: ...
+
+    def stop(self) -> None:
+        """Asks frames() to end soon; safe to call from another thread."""
 
     def warnings(self) -> list[str]: ...
 

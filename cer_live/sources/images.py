@@ -69,5 +69,8 @@ class ImageSequenceSource:
     def warnings(self) -> list[str]:
         return list(self._warnings)
 
+    def stop(self) -> None:
+        pass  # the reader checks the pipeline's stop flag between frames
+
     def close(self) -> None:
         pass

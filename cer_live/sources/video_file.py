@@ -76,5 +76,8 @@ class VideoFileSource:
     def warnings(self) -> list[str]:
         return list(self._warnings)
 
+    def stop(self) -> None:
+        pass  # the reader checks the pipeline's stop flag between frames
+
     def close(self) -> None:
         self._cap.release()
