@@ -241,6 +241,9 @@ def run_source(
                 stage["display"] = (time.perf_counter() - t0) * 1000
                 stage["capture_to_display"] = (time.monotonic() - result.frame.t_capture) * 1000
                 result = replace(result, stage_ms=dict(stage))  # so the JSONL records them too
+            # Age of the frame as the files get it: the figure a soak watches for creep.
+            stage["capture_to_output"] = (time.monotonic() - result.frame.t_capture) * 1000
+            result = replace(result, stage_ms=dict(stage))
             t1 = time.perf_counter()
             sinks.write(result)
             stage["sinks"] = (time.perf_counter() - t1) * 1000

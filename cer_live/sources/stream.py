@@ -175,9 +175,11 @@ class StreamSource:
         limit = self.options.reconnect_limit
         for attempt, delay in enumerate(backoff_delays(self.options, self._rng), start=1):
             if limit is not None and attempt > limit:
-                self._warnings.append(f"'{self.label}' lost and not back after {limit} attempts; gave up")
                 yield self._event("gave_up", attempt - 1)
-                return False
+                raise SourceError(
+                    f"'{self.label}' was lost and not back after {limit} attempt(s); check the camera or "
+                    "raise --reconnect-limit (outputs hold every frame before the loss)"
+                )
             if self._closed.wait(delay):
                 return False
             yield self._event("retrying", attempt, f"after {delay:.2f} s")

@@ -126,3 +126,27 @@ def test_reads_a_stream_and_reconnects_after_server_restarts(tmp_path, sample):
 
 def _idx(kinds, kind):
     return [i for i, k in enumerate(kinds) if k == kind]
+
+
+@needs_server
+def test_gives_up_after_the_reconnect_limit_with_one_line_and_whole_outputs(tmp_path, sample):
+    server = RtspServer(sample("WolfgangLanger_Pexels.mp4")).start()
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cer_live.cli", "run", server.url, "--out", str(out), "--no-show", "--timeout", "1", "--reconnect-limit", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    jsonl = out / "rtsp-cam.jsonl"
+    try:
+        assert wait_for(lambda: jsonl.exists() and jsonl.read_text().count('"frame"') >= 10, 30)
+    finally:
+        server.kill()
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2, stderr
+    errors = [l for l in stderr.splitlines() if l.startswith("error: ")]
+    assert len(errors) == 1 and "not back after 2 attempt(s)" in errors[0] and "Traceback" not in stderr
+    kinds = [r["event"] for r in read_jsonl(jsonl) if r["type"] == "status"]
+    assert kinds[-1] == "gave_up" and kinds.count("retrying") == 2
