@@ -15,10 +15,17 @@ from typing import Any
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
-from . import PRODUCER, __version__
+from . import PRODUCER
 from .errors import CerLiveError
 
 log = logging.getLogger("cer_live")
@@ -121,9 +128,9 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     from .packs import load_pack
     from .pipeline import run_source
     from .post import PostProcessor
-    from .smooth import SmoothingConfig
     from .sinks.base import SinkSet
     from .sinks.window import LiveWindow, check_display
+    from .smooth import SmoothingConfig
     from .sources import StreamOptions, open_sources
 
     # Everything that can fail on bad input fails here, before any output is written.

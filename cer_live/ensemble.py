@@ -9,7 +9,7 @@ import numpy as np
 from . import backends
 from .align import align
 from .backends import BackendOptions
-from .classes import BASIC_CLASSES, COMPOUND_CLASSES, compose
+from .classes import BASIC_CLASSES, COMPOUND_CLASSES, composition_matrix
 from .fusion import fuse
 from .messages import Detection, FaceScores
 from .packs import MemberSpec, Pack
@@ -29,6 +29,7 @@ class Member:
         self.engine = backends.create(backend, spec.model, options, label=f"member '{spec.name}'")
         if spec.output_kind == "basic_probabilities":
             self._order = np.array([spec.classes.index(c) if c in spec.classes else -1 for c in BASIC_CLASSES])
+            self._compose = composition_matrix(BASIC_CLASSES).T  # built once, not per frame
         else:
             self._order = np.array([spec.classes.index(c) for c in COMPOUND_CLASSES])
 
@@ -36,7 +37,7 @@ class Member:
         out = self.engine.infer(tensor)[0].astype(np.float32)
         if self.spec.output_kind == "basic_probabilities":
             basic = np.where(self._order >= 0, out[:, self._order.clip(0)], 0.0).astype(np.float32)
-            return compose(basic, BASIC_CLASSES), basic
+            return basic @ self._compose, basic
         probs = _softmax(out) if self.spec.output_kind == "compound_logits" else out
         return probs[:, self._order], None
 
@@ -47,11 +48,10 @@ class Ensemble:
         self.pack = pack
         self.members = [Member(spec, backend, options) for spec in pack.members]
         self.weights = np.array([m.spec.weight for m in self.members])
-        self._index = {id(m): i for i, m in enumerate(self.members)}
         # Members that agree on alignment and preprocessing share one crop and one tensor.
-        self._groups: dict[tuple, list[Member]] = {}
-        for member in self.members:
-            self._groups.setdefault(member.spec.preprocess_key, []).append(member)
+        self._groups: dict[tuple, list[int]] = {}
+        for index, member in enumerate(self.members):
+            self._groups.setdefault(member.spec.preprocess_key, []).append(index)
 
     def score(self, image: np.ndarray, detections: tuple[Detection, ...]) -> tuple[tuple[FaceScores, ...], dict[str, float]]:
         """Scores per detection and the time spent aligning and inferring (ms)."""
@@ -60,14 +60,14 @@ class Ensemble:
         align_ms = infer_ms = 0.0
         compound: dict[int, np.ndarray] = {}
         basic: list[np.ndarray] = []
-        for members in self._groups.values():
-            spec = members[0].spec
+        for indices in self._groups.values():
+            spec = self.members[indices[0]].spec
             t0 = time.perf_counter()
             tensor = to_tensor(align(image, detections, spec.template, spec.size), spec.colour, spec.mean, spec.std)
             t1 = time.perf_counter()
-            for member in members:
-                c, b = member.run(tensor)
-                compound[self._index[id(member)]] = c
+            for index in indices:
+                c, b = self.members[index].run(tensor)
+                compound[index] = c
                 if b is not None:
                     basic.append(b)
             align_ms += (t1 - t0) * 1000

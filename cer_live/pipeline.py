@@ -22,9 +22,9 @@ from typing import Any
 from .analyser import Analyser
 from .errors import CerLiveError
 from .messages import Analysed, Frame, FrameResult, StatusEvent
-from .records import event_record
 from .metrics import StageStats
 from .post import PostProcessor
+from .records import event_record
 from .sinks.base import SinkSet
 from .sources.base import FrameSource
 
@@ -240,10 +240,9 @@ def run_source(
             if sinks.show(result):
                 stage["display"] = (time.perf_counter() - t0) * 1000
                 stage["capture_to_display"] = (time.monotonic() - result.frame.t_capture) * 1000
-                result = replace(result, stage_ms=dict(stage))  # so the JSONL records them too
             # Age of the frame as the files get it: the figure a soak watches for creep.
             stage["capture_to_output"] = (time.monotonic() - result.frame.t_capture) * 1000
-            result = replace(result, stage_ms=dict(stage))
+            result = replace(result, stage_ms=dict(stage))  # so the JSONL records them too
             t1 = time.perf_counter()
             sinks.write(result)
             stage["sinks"] = (time.perf_counter() - t1) * 1000

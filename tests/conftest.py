@@ -6,6 +6,7 @@ import pytest
 
 from cer_live import samples
 
+
 @pytest.fixture(scope="session")
 def sample():
     """sample("WolfgangLanger_Pexels.mp4") -> cached path, fetched on first use."""

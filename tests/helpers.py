@@ -32,6 +32,18 @@ def cli(*args: str, timeout: float = 300) -> CliResult:
     return CliResult(done.returncode, done.stdout, done.stderr)
 
 
+def start_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """The real `cer-live` command started in the background, for tests that stop it mid-run."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "cer_live.cli", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["COLUMNS"] = "200"  # rich wraps at the terminal width; keep one-line errors on one line

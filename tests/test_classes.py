@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from cer_live.classes import BASIC_CLASSES, COMPOUND_CLASSES, compose, composition_matrix
+from cer_live.classes import (
+    BASIC_CLASSES,
+    COMPOUND_CLASSES,
+    compose,
+    composition_matrix,
+)
 
 
 def test_each_compound_is_the_mean_of_its_two_components():

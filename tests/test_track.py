@@ -1,8 +1,8 @@
-from cer_live.messages import Detection
-from cer_live.track import IoUTracker, iou_matrix, protagonist_index
-
 import numpy as np
 import pytest
+
+from cer_live.messages import Detection
+from cer_live.track import IoUTracker, iou_matrix, protagonist_index
 
 
 def det(x1, y1, x2, y2):

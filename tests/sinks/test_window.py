@@ -3,13 +3,12 @@
 import os
 import shutil
 import subprocess
-import sys
 import time
 
 import numpy as np
 import pytest
 
-from ..helpers import ROOT, cli, read_jsonl
+from ..helpers import cli, read_jsonl, start_cli
 from .xwd import screenshot
 
 TRACK_ONE_RGB = np.array([60, 160, 255])  # draw.track_colour(1) is BGR (255, 160, 60)
@@ -46,14 +45,7 @@ def test_overlay_is_drawn_and_q_quits_cleanly(tmp_path, sample, display):
     out = tmp_path / "out"
     env = {**os.environ, "DISPLAY": display}
     # A large detector input keeps the run going long enough to look at the window.
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cer_live.cli", "run", str(sample("WolfgangLanger_Pexels.mp4")), "--out", str(out), "--show", "--det-size", "1280", "--threads", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_cli("run", str(sample("WolfgangLanger_Pexels.mp4")), "--out", str(out), "--show", "--det-size", "1280", "--threads", "1", env=env)
     try:
         deadline = time.monotonic() + 30
         while _window(display) is None and time.monotonic() < deadline:

@@ -1,10 +1,8 @@
 """An HTTP MJPEG camera, as many IP cameras serve, read end to end by the CLI."""
 
 import signal
-import subprocess
-import sys
 
-from ..helpers import ROOT, read_jsonl
+from ..helpers import read_jsonl, start_cli
 from .mjpeg import MjpegServer
 from .rtsp import wait_for
 
@@ -12,13 +10,7 @@ from .rtsp import wait_for
 def test_mjpeg_over_http_and_ctrl_c_on_a_stream(tmp_path, sample):
     out = tmp_path / "out"
     with MjpegServer(sample("WolfgangLanger_Pexels.mp4"), frames=240) as server:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "cer_live.cli", "run", server.url, "--out", str(out), "--no-show", "--timeout", "3"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = start_cli("run", server.url, "--out", str(out), "--no-show", "--timeout", "3")
         jsonl = out / "http-cam.jsonl"
         try:
             assert wait_for(lambda: jsonl.exists() and jsonl.read_text().count('"type":"face"') >= 24, 30)

@@ -2,10 +2,7 @@
 
 import json
 import signal
-import subprocess
-import sys
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +11,7 @@ from cer_live.sources import StreamOptions, open_sources
 from cer_live.sources.stream import backoff_delays
 from cer_live.sources.urls import kind_of, redact, redact_all
 
-from ..helpers import ROOT, cli, read_jsonl
+from ..helpers import cli, read_jsonl, start_cli
 from .rtsp import RtspServer, free_port, server_available, wait_for
 
 needs_server = pytest.mark.skipif(server_available() is not None, reason=str(server_available()))
@@ -69,13 +66,7 @@ def test_wrong_path_on_a_real_server(sample):
 def test_reads_a_stream_and_reconnects_after_server_restarts(tmp_path, sample):
     server = RtspServer(sample("WolfgangLanger_Pexels.mp4")).start()
     out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cer_live.cli", "run", server.url, "--out", str(out), "--no-show", "--timeout", "2"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_cli("run", server.url, "--out", str(out), "--no-show", "--timeout", "2")
     jsonl = out / "rtsp-cam.jsonl"
 
     def rows():
@@ -132,13 +123,7 @@ def _idx(kinds, kind):
 def test_gives_up_after_the_reconnect_limit_with_one_line_and_whole_outputs(tmp_path, sample):
     server = RtspServer(sample("WolfgangLanger_Pexels.mp4")).start()
     out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cer_live.cli", "run", server.url, "--out", str(out), "--no-show", "--timeout", "1", "--reconnect-limit", "2"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_cli("run", server.url, "--out", str(out), "--no-show", "--timeout", "1", "--reconnect-limit", "2")
     jsonl = out / "rtsp-cam.jsonl"
     try:
         assert wait_for(lambda: jsonl.exists() and jsonl.read_text().count('"frame"') >= 10, 30)
