@@ -11,7 +11,8 @@ from .detect import RetinaFaceDetector
 from .ensemble import Ensemble
 from .messages import Analysed, Frame
 from .packs import Pack
-from .track import protagonist_index
+from .schedule import ScheduleConfig, Scheduler
+from .track import IoUTracker, protagonist_index
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class AnalyserOptions:
     device: str = "cpu"
     det_size: int | None = None  # overrides the pack's detector input long side
     protagonist_only: bool = False  # keep only the largest face, before inference (the paper's rule)
+    precision: str = "fp32"
+    schedule: ScheduleConfig = ScheduleConfig()
 
 
 class Analyser:
@@ -29,23 +32,47 @@ class Analyser:
     def __init__(self, pack: Pack, options: AnalyserOptions) -> None:
         self.pack = pack
         self.options = options
-        engine_options = BackendOptions(threads=options.threads, device=options.device)
+        engine_options = BackendOptions(threads=options.threads, device=options.device, precision=options.precision)
         config = pack.detector.config
         if options.det_size:
             config = replace(config, input_long_side=options.det_size)
-        detector_backend = backends.create(options.backend, pack.detector.model, engine_options, label="detector")
+        # The detector takes any frame size, which fixed-profile engines cannot; ONNX Runtime
+        # (CPU or CUDA) runs it whatever backend the members use, and always in fp32.
+        detector_options = replace(engine_options, precision="fp32")
+        detector_backend = backends.create("onnxruntime", pack.detector.model, detector_options, label="detector")
         self.detector = RetinaFaceDetector(detector_backend, config)
         self.ensemble = Ensemble(pack, options.backend, engine_options)
+        # Tracks are assigned here, in frame order, so that the schedule can follow them.
+        self.tracker = IoUTracker()
+        self.scheduler = Scheduler(options.schedule)
 
     def analyse(self, frame: Frame) -> Analysed:
         t0 = time.perf_counter()
         detections = self.detector.detect([frame.image])[0]
         if self.options.protagonist_only and len(detections) > 1:
             detections = (detections[protagonist_index(detections)],)
+        ids, ended = self.tracker.update(detections)
+        self.scheduler.forget(tuple(ended))
         t1 = time.perf_counter()
-        scores, stage = self.ensemble.score(frame.image, detections)
+        due = self.scheduler.due(frame.frame_id, tuple(ids), detections)
+        fresh_scores, stage = self.ensemble.score(frame.image, tuple(d for d, run in zip(detections, due) if run))
+        it = iter(fresh_scores)
+        scores = []
+        for tid, det, run in zip(ids, detections, due):
+            face = next(it) if run else self.scheduler.carried(tid)
+            if run:
+                self.scheduler.remember(frame.frame_id, tid, det, face)
+            scores.append(face)
         stage_ms = {"decode": frame.decode_ms, "detect": (t1 - t0) * 1000, **stage}
-        return Analysed(frame=frame, detections=detections, scores=scores, stage_ms=stage_ms)
+        return Analysed(
+            frame=frame,
+            detections=detections,
+            scores=tuple(scores),
+            stage_ms=stage_ms,
+            track_ids=tuple(ids),
+            ended_tracks=tuple(ended),
+            fresh=tuple(due),
+        )
 
     def close(self) -> None:
         self.ensemble.close()

@@ -26,7 +26,7 @@ class Member:
 
     def __init__(self, spec: MemberSpec, backend: str, options: BackendOptions) -> None:
         self.spec = spec
-        self.engine = backends.create(backend, spec.model, options, label=f"member '{spec.name}'")
+        self.engine = backends.create(backend, spec.source, options)
         if spec.output_kind == "basic_probabilities":
             self._order = np.array([spec.classes.index(c) if c in spec.classes else -1 for c in BASIC_CLASSES])
             self._compose = composition_matrix(BASIC_CLASSES).T  # built once, not per frame
@@ -73,12 +73,18 @@ class Ensemble:
             align_ms += (t1 - t0) * 1000
             infer_ms += (time.perf_counter() - t1) * 1000
         # Stacked in manifest order so that each member meets its own weight.
-        fused = fuse(np.stack([compound[i] for i in range(len(self.members))]), self.pack.fusion, self.weights)
+        per_member = np.stack([compound[i] for i in range(len(self.members))])
+        fused = fuse(per_member, self.pack.fusion, self.weights)
         # Basic probabilities are averaged over the members that have them.
         fused_basic = np.mean(np.stack(basic), axis=0) if basic else None
         names = tuple(m.spec.name for m in self.members)
         faces = tuple(
-            FaceScores(compound=fused[i], basic=None if fused_basic is None else fused_basic[i], members=names)
+            FaceScores(
+                compound=fused[i],
+                basic=None if fused_basic is None else fused_basic[i],
+                members=names,
+                member_compound=per_member[:, i],
+            )
             for i in range(len(detections))
         )
         return faces, {"align": align_ms, "infer": infer_ms}

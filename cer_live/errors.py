@@ -31,3 +31,11 @@ class BackendError(CerLiveError):
 
 class FixtureError(CerLiveError):
     """A sample file could not be fetched or extracted."""
+
+
+class ExportError(CerLiveError):
+    """Checkpoints cannot be read or exported (unknown architecture, bad state_dict)."""
+
+
+class ParityError(ExportError):
+    """An exported model does not reproduce its source model within tolerance."""

@@ -45,6 +45,7 @@ class FaceScores:
     compound: np.ndarray  # (7,) ABAW order
     basic: np.ndarray | None  # (7,) basic-emotion probabilities, when the pack has them
     members: tuple[str, ...] = ()
+    member_compound: np.ndarray | None = None  # (members, 7) each member's own compound probabilities
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class Analysed:
     detections: tuple[Detection, ...]
     scores: tuple[FaceScores, ...]
     stage_ms: dict[str, float] = field(default_factory=dict)
+    track_ids: tuple[int, ...] = ()  # one per detection
+    ended_tracks: tuple[int, ...] = ()  # tracks that ended on this frame
+    fresh: tuple[bool, ...] = ()  # per detection: scored on this frame, or carried from its track's last run
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class FaceResult:
     protagonist: bool
     fallback: bool = False
     fallback_from: int | None = None  # frame id the face was borrowed from
+    fresh: bool = True  # the ensemble ran on this face in this frame (see the analysis schedule)
 
 
 @dataclass(frozen=True)

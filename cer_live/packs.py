@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 
 from .align import ARCFACE_TEMPLATE, loosen
+from .backends.base import ModelSource, VerifiedFile
 from .classes import BASIC_CLASSES, COMPOUND_CLASSES, COMPOUND_COMPONENTS
 from .detect import DetectorConfig
 from .errors import PackError
+from .onnx_meta import OnnxFormatError, read_info
 
 MANIFEST = "pack.json"
 FORMAT = "cer-live-pack/1"
@@ -43,6 +45,20 @@ class MemberSpec:
     output_kind: str
     classes: tuple[str, ...]
     weight: float = 1.0
+    fp16: VerifiedFile | None = None  # the FP16 ONNX variant, when exported
+    torch_arch: str | None = None  # torchvision architecture, for the torch backend
+    torch_weights: VerifiedFile | None = None  # its state_dict
+
+    @property
+    def source(self) -> ModelSource:
+        return ModelSource(
+            onnx=self.model,
+            sha256=self.sha256,
+            label=f"member '{self.name}'",
+            onnx_fp16=self.fp16,
+            torch_arch=self.torch_arch,
+            torch_weights=self.torch_weights,
+        )
 
     @property
     def preprocess_key(self) -> tuple:
@@ -241,6 +257,7 @@ class _Reader:
                 raise self.fail(where, f"basic classes {list(classes)} must be drawn from {list(BASIC_CLASSES)} and hold every compound component")
         elif sorted(classes) != sorted(COMPOUND_CLASSES):
             raise self.fail(where, f"compound classes {list(classes)} do not match the seven ABAW classes")
+        self.check_onnx(model, where, (channels, size[1], size[0]), classes)
         return MemberSpec(
             name=name,
             model=model,
@@ -253,7 +270,40 @@ class _Reader:
             output_kind=kind,
             classes=classes,
             weight=float(raw.get("weight", 1.0)),
+            fp16=self.optional_file(raw.get("fp16"), where + ".fp16"),
+            torch_arch=raw["torch"].get("arch") if isinstance(raw.get("torch"), dict) else None,
+            torch_weights=self.optional_file(raw.get("torch"), where + ".torch"),
         )
+
+    def optional_file(self, obj: Any, where: str) -> VerifiedFile | None:
+        """A file that only some backends read: checked for presence now, sha256 when read."""
+        if obj is None:
+            return None
+        file = self.path / self.field(obj, "file", str, where)
+        if not file.is_file():
+            raise self.fail(where, f"file '{file.name}' is missing; restore it or re-export the pack")
+        return VerifiedFile(file, self.field(obj, "sha256", str, where).lower())
+
+    def check_onnx(self, model: bytes, where: str, chw: tuple[int, int, int], classes: tuple[str, ...]) -> None:
+        """The ONNX must take the input the manifest describes and declare the same class order."""
+        try:
+            info = read_info(model)
+        except OnnxFormatError as exc:
+            raise self.fail(where, f"the model file is corrupt or not ONNX ({exc}); restore it or re-export the pack") from exc
+        declared = info.input_shape[1:]
+        if len(declared) != 3 or any(isinstance(d, int) and d != want for d, want in zip(declared, chw)):
+            raise self.fail(
+                where,
+                f"the ONNX input is {'x'.join(map(str, info.input_shape))} but the manifest says "
+                f"batch x {'x'.join(map(str, chw))}; fix input.size/colour or re-export the pack",
+            )
+        own = info.metadata.get("classes")
+        if own is not None and tuple(c.strip() for c in own.split(",")) != classes:
+            raise self.fail(
+                where,
+                f"class order in the manifest {list(classes)} differs from the model's own [{own}]; "
+                "labels would be swapped: fix output.classes or re-export the pack",
+            )
 
     def template(self, a: dict, where: str) -> np.ndarray:
         base = a.get("template", "arcface")

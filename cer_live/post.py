@@ -10,20 +10,19 @@ import numpy as np
 from .fallback import NearestFaceFallback
 from .messages import Analysed, FaceResult, FaceScores, FrameResult
 from .smooth import Smoother, SmoothingConfig
-from .track import IoUTracker, protagonist_index
+from .track import protagonist_index
 
 
 class PostProcessor:
     def __init__(self, smoothing: SmoothingConfig, fallback_age: int, look_ahead: bool) -> None:
-        self.tracker = IoUTracker()
         self.smoother = Smoother(smoothing)
         self.fallback = NearestFaceFallback(fallback_age, look_ahead)
 
     def push(self, item: Analysed) -> list[FrameResult]:
         t0 = time.perf_counter()
         dets = item.detections
-        ids, ended = self.tracker.update(dets)
-        for tid in ended:
+        ids = item.track_ids
+        for tid in item.ended_tracks:
             self.smoother.forget(tid)
         lead = protagonist_index(dets)
         faces = []
@@ -35,6 +34,7 @@ class PostProcessor:
                     raw=scores,
                     smoothed=self._smooth(ids[i], scores),
                     protagonist=i == lead,
+                    fresh=item.fresh[i],
                 )
             )
         stage = dict(item.stage_ms)

@@ -45,11 +45,24 @@ def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
         "basic": _named(face.smoothed.basic, BASIC_CLASSES),
         "compound_raw": _named(face.raw.compound, COMPOUND_CLASSES),
         "basic_raw": _named(face.raw.basic, BASIC_CLASSES),
+        "fresh": face.fresh,
+        "members": _members(face.raw),
         "fallback": face.fallback,
         "fallback_from": face.fallback_from,
         "dropped": result.frame.dropped,
         "latency_ms": _latency(result),
     }
+
+
+def _members(scores: FaceScores) -> dict[str, dict[str, Any]] | None:
+    """Each member's own vote: label, its probability, and its seven compound probabilities."""
+    if scores.member_compound is None:
+        return None
+    out = {}
+    for name, probs in zip(scores.members, scores.member_compound):
+        idx = int(np.argmax(probs))
+        out[name] = {"label": COMPOUND_CLASSES[idx], "prob": round(float(probs[idx]), 5), "compound": [round(float(v), 5) for v in probs]}
+    return out
 
 
 def empty_record(result: FrameResult) -> dict[str, Any]:

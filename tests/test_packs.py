@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from cer_live import backends
 from cer_live.analyser import Analyser, AnalyserOptions
+from cer_live.backends import BackendOptions
 from cer_live.errors import BackendError, PackError
 from cer_live.packs import find_pack, list_packs, load_pack, sha256
 
@@ -59,9 +61,13 @@ def test_corrupt_onnx_with_a_matching_hash_fails_at_load_not_mid_run(pack_copy: 
     garbage = b"\x08\x07this is not an onnx model" * 10
     (pack_copy / "mini_xception_fer2013.onnx").write_bytes(garbage)
     edit_manifest(pack_copy, lambda m: m["members"][0].update(sha256=sha256(garbage)))
-    pack = load_pack(str(pack_copy))
-    with pytest.raises(BackendError, match="cannot load member 'mini_xception_fer2013'.*corrupt"):
-        Analyser(pack, AnalyserOptions(threads=1))
+    with pytest.raises(PackError, match="member 'mini_xception_fer2013'.*corrupt or not ONNX"):
+        load_pack(str(pack_copy))
+
+
+def test_backend_rejects_a_corrupt_model_in_one_line():
+    with pytest.raises(BackendError, match="cannot load member 'x' with onnxruntime.*corrupt"):
+        backends.create("onnxruntime", b"\x08\x07not a model" * 10, BackendOptions(), label="member 'x'")
 
 
 @pytest.mark.parametrize(

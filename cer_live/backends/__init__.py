@@ -6,23 +6,38 @@ import importlib
 from collections.abc import Callable
 
 from ..errors import BackendError
-from .base import Backend, BackendOptions, TensorSpec
+from .base import Backend, BackendOptions, ModelSource, TensorSpec, VerifiedFile
 
 # name -> (module, class, what to install when it is missing); imported lazily so that the
 # runtime never pulls in an engine it does not use.
 _REGISTRY: dict[str, tuple[str, str, str]] = {
-    "onnxruntime": ("cer_live.backends.onnxruntime", "OnnxRuntimeBackend", "pip install onnxruntime"),
+    "onnxruntime": ("cer_live.backends.onnxruntime", "OnnxRuntimeBackend", "pip install onnxruntime (CPU) or 'cer-live[gpu]' (CUDA)"),
+    "tensorrt": (
+        "cer_live.backends.tensorrt",
+        "TensorRTBackend",
+        "install NVIDIA TensorRT 10 for Python (pip install tensorrt from NVIDIA's package index, "
+        "or the TensorRT tarball's wheel) and cuda-python, on a machine with an NVIDIA GPU",
+    ),
+    "torch": ("cer_live.backends.torch", "TorchBackend", "pip install 'cer-live[train]' (torch and torchvision)"),
 }
-_AUTO_ORDER = ("onnxruntime",)
+ALIASES = {"ort": "onnxruntime", "trt": "tensorrt"}
+# Best first: what 'auto' tries, per device kind.
+_AUTO_ORDER = {"cpu": ("onnxruntime", "torch"), "cuda": ("tensorrt", "onnxruntime", "torch")}
 
 
 def available() -> tuple[str, ...]:
     return tuple(_REGISTRY)
 
 
+def canonical(name: str) -> str:
+    name = ALIASES.get(name, name)
+    if name != "auto" and name not in _REGISTRY:
+        choices = ", ".join([*_REGISTRY, *ALIASES, "auto"])
+        raise BackendError(f"unknown backend '{name}'; choose one of: {choices}")
+    return name
+
+
 def _factory(name: str) -> Callable[..., Backend]:
-    if name not in _REGISTRY:
-        raise BackendError(f"unknown backend '{name}'; choose one of: {', '.join(_REGISTRY)}, auto")
     module, cls, install = _REGISTRY[name]
     try:
         return getattr(importlib.import_module(module), cls)
@@ -30,17 +45,20 @@ def _factory(name: str) -> Callable[..., Backend]:
         raise BackendError(f"backend '{name}' is not installed ({exc.name} missing): {install}") from exc
 
 
-def create(name: str, model: bytes, options: BackendOptions, label: str = "model") -> Backend:
-    """Load `model` (serialised ONNX bytes) on the named backend; 'auto' picks the first that loads."""
+def create(name: str, model: bytes | ModelSource, options: BackendOptions, label: str = "model") -> Backend:
+    """Load a model on the named backend; 'auto' picks the first that loads on the device."""
+    source = model if isinstance(model, ModelSource) else ModelSource(onnx=model, label=label)
+    name = canonical(name)
     if name == "auto":
         errors = []
-        for candidate in _AUTO_ORDER:
+        kind = "cuda" if options.device.startswith("cuda") else "cpu"
+        for candidate in _AUTO_ORDER[kind]:
             try:
-                return _factory(candidate)(model, options, label)
+                return _factory(candidate)(source, options)
             except BackendError as exc:
                 errors.append(str(exc))
-        raise BackendError("no backend could load the model: " + "; ".join(errors))
-    return _factory(name)(model, options, label)
+        raise BackendError(f"no backend could load {source.label}: " + "; ".join(errors))
+    return _factory(name)(source, options)
 
 
-__all__ = ["Backend", "BackendOptions", "TensorSpec", "available", "create"]
+__all__ = ["Backend", "BackendOptions", "ModelSource", "TensorSpec", "VerifiedFile", "available", "canonical", "create"]
