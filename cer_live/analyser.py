@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from . import backends
 from .backends import BackendOptions
@@ -23,7 +23,7 @@ class AnalyserOptions:
     det_size: int | None = None  # overrides the pack's detector input long side
     protagonist_only: bool = False  # keep only the largest face, before inference (the paper's rule)
     precision: str = "fp32"
-    schedule: ScheduleConfig = ScheduleConfig()
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
 
 
 class Analyser:
@@ -36,12 +36,13 @@ class Analyser:
         config = pack.detector.config
         if options.det_size:
             config = replace(config, input_long_side=options.det_size)
+        # Members first: an error about the backend the user chose beats one about the detector's.
+        self.ensemble = Ensemble(pack, options.backend, engine_options)
         # The detector takes any frame size, which fixed-profile engines cannot; ONNX Runtime
         # (CPU or CUDA) runs it whatever backend the members use, and always in fp32.
         detector_options = replace(engine_options, precision="fp32")
         detector_backend = backends.create("onnxruntime", pack.detector.model, detector_options, label="detector")
         self.detector = RetinaFaceDetector(detector_backend, config)
-        self.ensemble = Ensemble(pack, options.backend, engine_options)
         # Tracks are assigned here, in frame order, so that the schedule can follow them.
         self.tracker = IoUTracker()
         self.scheduler = Scheduler(options.schedule)

@@ -1,4 +1,4 @@
-"""The `cer-live` command: run, packs, sample."""
+"""The `cer-live` command: run, export, packs, sample."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import sys
 import time
 import traceback
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--fallback-age", type=int, default=12, help="frames a face may be borrowed across (0 = off)")
     run.add_argument("--det-size", type=int, help="detector input long side in pixels (pack default: 320)")
     run.add_argument("--threads", type=int, default=2, help="inference threads per model (default 2)")
-    run.add_argument("--backend", default="auto", help="inference backend: auto or onnxruntime")
+    run.add_argument("--backend", default="auto", help="members' engine: auto, onnxruntime (ort), tensorrt (trt) or torch")
     run.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
+    run.add_argument("--precision", choices=("auto", "fp32", "fp16"), default="auto", help="members' precision (auto: fp16 on cuda, fp32 on cpu)")
+    run.add_argument("--fusion", choices=("pack", "majority", "mean", "weighted_mean"), default="pack", help="how members' votes combine (default: the pack's rule)")
+    run.add_argument("--every", type=int, default=1, help="run the ensemble on a face every K frames, carrying labels between (slow CPUs; default 1)")
+    run.add_argument("--min-iou", type=float, default=0.6, help="with --every: rerun sooner when a face's box overlaps its last scored box by less than this")
     live = run.add_argument_group("live sources")
     live.add_argument("--show", action=argparse.BooleanOptionalAction, default=None, help="live overlay window (default: on for webcams and streams when a display exists)")
     live.add_argument("--policy", choices=("all", "latest"), help="frames when behind: keep all (files' default) or only the latest (live default)")
@@ -63,6 +68,21 @@ def _parser() -> argparse.ArgumentParser:
     packs_sub.add_parser("list", help="packs on the search path")
     show = packs_sub.add_parser("show", help="validate a pack and show its manifest")
     show.add_argument("name", nargs="?", default="default")
+
+    export = sub.add_parser("export", help="export torchvision checkpoints to a model pack (needs the train extra)")
+    export.add_argument("checkpoints", nargs="*", help="state_dict files, ARCH=FILE pairs, or a folder of model0.pth..model4.pth")
+    export.add_argument("--name", required=True, help="pack name: written to OUT/NAME")
+    export.add_argument("--out", type=Path, default=Path("engines"), help="folder that holds packs (default ./engines)")
+    export.add_argument("--random", default="", help="also add untrained members of these architectures (comma list, or 'all'): for testing only")
+    export.add_argument("--seed", type=int, default=0, help="seed for --random members")
+    export.add_argument("--classes", default=None, help="the checkpoints' class order, comma-separated (default: the ABAW compound order)")
+    export.add_argument("--colour", choices=("bgr", "rgb"), default="bgr", help="channel order the checkpoints were trained on (default bgr, see README)")
+    export.add_argument("--fp16", action=argparse.BooleanOptionalAction, default=True, help="also write an FP16 ONNX per member (default on)")
+    export.add_argument("--fused", action="store_true", help="also write one ONNX graph holding every member")
+    export.add_argument("--fusion", choices=("majority", "mean", "weighted_mean"), default="majority", help="the pack's fusion rule (default majority, as the paper)")
+    export.add_argument("--faces", nargs="*", type=Path, default=[], help="images/videos with faces for the parity check (default: bundled samples)")
+    export.add_argument("--parity-faces", type=int, default=64, help="aligned faces used for parity (at least 64)")
+    export.add_argument("--force", action="store_true", help="replace an existing pack of that name")
 
     sample = sub.add_parser("sample", help="fetch a sample video (cached) and print its path")
     sample.add_argument("name", nargs="?", default=None, help="sample name (default: a short clip with one face)")
@@ -101,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args, err)
         if args.command == "packs":
             return _packs(args)
+        if args.command == "export":
+            return _export(args, err)
         return _sample(args)
     except CerLiveError as exc:
         from .sources.urls import redact_all
@@ -123,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, err: Console) -> int:
+    from . import backends
     from .analyser import Analyser, AnalyserOptions
+    from .schedule import ScheduleConfig
     from .outputs import open_sinks, prepare_out_dir, unique_names, write_json
     from .packs import load_pack
     from .pipeline import run_source
@@ -145,7 +169,16 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         raise CerLiveError(f"bad --reconnect-limit {args.reconnect_limit}; give 0 or more attempts")
     if args.timeout <= 0:
         raise CerLiveError(f"bad --timeout {args.timeout}; give seconds > 0")
+    if args.every < 1 or not 0.0 <= args.min_iou <= 1.0:
+        raise CerLiveError(f"bad --every {args.every} / --min-iou {args.min_iou}; give K >= 1 and an IoU in [0, 1]")
+    backend = backends.canonical(args.backend)
+    precision = args.precision if args.precision != "auto" else ("fp16" if args.device.startswith("cuda") else "fp32")
     pack = load_pack(args.pack)
+    if args.fusion != "pack":
+        pack = replace(pack, fusion=args.fusion)
+    untrained = [m["name"] for m in pack.manifest.get("members", []) if m.get("trained") is False]
+    if untrained:
+        log.warning("pack '%s' has untrained members (%s): its labels are meaningless", pack.name, ", ".join(untrained))
     if args.show:
         check_display()
     warnings: list[str] = []
@@ -159,7 +192,9 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     if args.out is None and not show:
         raise CerLiveError("nothing to write to: give --out DIR for files, or --show for a live window")
     out_dir = prepare_out_dir(args.out) if args.out is not None else None
-    options = AnalyserOptions(args.backend, args.threads, args.device, args.det_size, args.protagonist)
+    options = AnalyserOptions(
+        backend, args.threads, args.device, args.det_size, args.protagonist, precision, ScheduleConfig(args.every, args.min_iou)
+    )
     analyser = Analyser(pack, options)
     settings = {
         "pack": pack.name,
@@ -168,8 +203,12 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         "fallback_age": args.fallback_age,
         "det_size": args.det_size or pack.detector.config.input_long_side,
         "threads": args.threads,
-        "backend": args.backend,
+        "backend": backend,
         "device": args.device,
+        "precision": precision,
+        "fusion": pack.fusion,
+        "every": args.every,
+        "min_iou": args.min_iou,
         "policy": args.policy or "auto",
     }
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -312,6 +351,14 @@ def _packs(args: argparse.Namespace) -> int:
     console.print(f"pack '{pack.name}' at {pack.path}: valid, {len(pack.members)} member(s), fusion {pack.fusion}", highlight=False)
     console.print_json(json.dumps(pack.manifest))
     return 0
+
+
+def _export(args: argparse.Namespace, err: Console) -> int:
+    try:
+        from .export.command import run_export
+    except ImportError as exc:
+        raise CerLiveError(f"export needs torch and torchvision ({exc.name} is missing): pip install 'cer-live[train]'") from exc
+    return run_export(args, err)
 
 
 def _sample(args: argparse.Namespace) -> int:

@@ -13,3 +13,17 @@ def sample():
     return samples.fetch
 
 
+
+
+FIVE = ("mobilenet_v2", "resnet18", "resnet152", "densenet121", "densenet201")
+
+
+@pytest.fixture(scope="session")
+def five_member_pack(tmp_path_factory):
+    """A pack of the five reference architectures, untrained, exported once per test session."""
+    pytest.importorskip("torchvision")
+    from cer_live.export.build import ExportOptions, MemberInput, export_pack
+
+    root = tmp_path_factory.mktemp("engines")
+    members = [MemberInput(arch, arch, seed=i) for i, arch in enumerate(FIVE)]
+    return export_pack(members, ExportOptions(name="five", out_root=root, fused=True))

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from cer_live import backends
-from cer_live.analyser import Analyser, AnalyserOptions
 from cer_live.backends import BackendOptions
 from cer_live.errors import BackendError, PackError
 from cer_live.packs import find_pack, list_packs, load_pack, sha256
@@ -96,3 +95,32 @@ def test_manifest_that_is_not_json(pack_copy: Path):
     (pack_copy / "pack.json").write_text("{not json")
     with pytest.raises(PackError, match="not valid JSON"):
         load_pack(str(pack_copy))
+
+
+def test_wrong_input_shape_is_caught_at_load(pack_copy: Path):
+    edit_manifest(pack_copy, lambda m: m["members"][0]["input"].update(size=[48, 48]))
+    with pytest.raises(PackError, match=r"the ONNX input is batchx1x64x64 but the manifest says batch x 1x48x48"):
+        load_pack(str(pack_copy))
+    edit_manifest(pack_copy, lambda m: m["members"][0]["input"].update(size=[64, 64], colour="bgr", mean=[0.5] * 3, std=[0.5] * 3))
+    with pytest.raises(PackError, match="batch x 3x64x64"):
+        load_pack(str(pack_copy))
+
+
+def test_class_order_mismatch_is_caught_at_load(pack_copy: Path):
+    def swap(m):
+        classes = m["members"][0]["output"]["classes"]
+        classes[0], classes[3] = classes[3], classes[0]
+
+    edit_manifest(pack_copy, swap)
+    with pytest.raises(PackError, match="class order in the manifest .* differs from the model's own .*labels would be swapped"):
+        load_pack(str(pack_copy))
+
+
+def test_missing_optional_member_files_are_named(pack_copy: Path):
+    edit_manifest(pack_copy, lambda m: m["members"][0].update(fp16={"file": "gone.fp16.onnx", "sha256": "0" * 64}))
+    with pytest.raises(PackError, match="fp16: file 'gone.fp16.onnx' is missing"):
+        load_pack(str(pack_copy))
+    (pack_copy / "gone.fp16.onnx").write_bytes(b"changed")
+    pack = load_pack(str(pack_copy))
+    with pytest.raises(PackError, match="'gone.fp16.onnx' sha256 is .* the file was changed"):
+        pack.members[0].fp16.read()

@@ -11,18 +11,29 @@ from .base import Backend, BackendOptions, ModelSource, TensorSpec, VerifiedFile
 # name -> (module, class, what to install when it is missing); imported lazily so that the
 # runtime never pulls in an engine it does not use.
 _REGISTRY: dict[str, tuple[str, str, str]] = {
-    "onnxruntime": ("cer_live.backends.onnxruntime", "OnnxRuntimeBackend", "pip install onnxruntime (CPU) or 'cer-live[gpu]' (CUDA)"),
+    "onnxruntime": (
+        "cer_live.backends.onnxruntime",
+        "OnnxRuntimeBackend",
+        "pip install onnxruntime (CPU) or 'cer-live[gpu]' (CUDA)",
+    ),
     "tensorrt": (
         "cer_live.backends.tensorrt",
         "TensorRTBackend",
         "install NVIDIA TensorRT 10 for Python (pip install tensorrt from NVIDIA's package index, "
         "or the TensorRT tarball's wheel) and cuda-python, on a machine with an NVIDIA GPU",
     ),
-    "torch": ("cer_live.backends.torch", "TorchBackend", "pip install 'cer-live[train]' (torch and torchvision)"),
+    "torch": (
+        "cer_live.backends.torch",
+        "TorchBackend",
+        "pip install 'cer-live[train]' (torch and torchvision)",
+    ),
 }
 ALIASES = {"ort": "onnxruntime", "trt": "tensorrt"}
 # Best first: what 'auto' tries, per device kind.
-_AUTO_ORDER = {"cpu": ("onnxruntime", "torch"), "cuda": ("tensorrt", "onnxruntime", "torch")}
+_AUTO_ORDER = {
+    "cpu": ("onnxruntime", "torch"),
+    "cuda": ("tensorrt", "onnxruntime", "torch"),
+}
 
 
 def available() -> tuple[str, ...]:
@@ -42,12 +53,20 @@ def _factory(name: str) -> Callable[..., Backend]:
     try:
         return getattr(importlib.import_module(module), cls)
     except ImportError as exc:
-        raise BackendError(f"backend '{name}' is not installed ({exc.name} missing): {install}") from exc
+        raise BackendError(
+            f"backend '{name}' is not installed ({exc.name} missing): {install}"
+        ) from exc
 
 
-def create(name: str, model: bytes | ModelSource, options: BackendOptions, label: str = "model") -> Backend:
+def create(
+    name: str, model: bytes | ModelSource, options: BackendOptions, label: str = "model"
+) -> Backend:
     """Load a model on the named backend; 'auto' picks the first that loads on the device."""
-    source = model if isinstance(model, ModelSource) else ModelSource(onnx=model, label=label)
+    source = (
+        model
+        if isinstance(model, ModelSource)
+        else ModelSource(onnx=model, label=label)
+    )
     name = canonical(name)
     if name == "auto":
         errors = []
@@ -57,8 +76,19 @@ def create(name: str, model: bytes | ModelSource, options: BackendOptions, label
                 return _factory(candidate)(source, options)
             except BackendError as exc:
                 errors.append(str(exc))
-        raise BackendError(f"no backend could load {source.label}: " + "; ".join(errors))
+        raise BackendError(
+            f"no backend could load {source.label}: " + "; ".join(errors)
+        )
     return _factory(name)(source, options)
 
 
-__all__ = ["Backend", "BackendOptions", "ModelSource", "TensorSpec", "VerifiedFile", "available", "canonical", "create"]
+__all__ = [
+    "Backend",
+    "BackendOptions",
+    "ModelSource",
+    "TensorSpec",
+    "VerifiedFile",
+    "available",
+    "canonical",
+    "create",
+]

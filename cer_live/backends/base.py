@@ -30,7 +30,9 @@ class VerifiedFile:
 
     def read(self) -> bytes:
         if not self.path.is_file():
-            raise PackError(f"'{self.path}' is missing; restore it or re-export the pack")
+            raise PackError(
+                f"'{self.path}' is missing; restore it or re-export the pack"
+            )
         data = self.path.read_bytes()
         actual = hashlib.sha256(data).hexdigest()
         if actual != self.sha256:

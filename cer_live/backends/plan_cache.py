@@ -30,7 +30,9 @@ class PlanKey:
     batch_profile: tuple[int, int, int]  # min, opt, max
 
     def digest(self) -> str:
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
+        return hashlib.sha256(
+            json.dumps(asdict(self), sort_keys=True).encode()
+        ).hexdigest()
 
 
 def _slug(text: str) -> str:
@@ -46,7 +48,10 @@ class PlanCache:
 
     def timing_cache_path(self, key: PlanKey) -> Path:
         # Timing data depends on the GPU and TensorRT version, not on the model: one file serves all members.
-        return self.root / f"timing-{_slug(key.tensorrt_version)}-{_slug(key.gpu_name)}-sm{_slug(key.compute_capability)}.cache"
+        return (
+            self.root
+            / f"timing-{_slug(key.tensorrt_version)}-{_slug(key.gpu_name)}-sm{_slug(key.compute_capability)}.cache"
+        )
 
     def load(self, label: str, key: PlanKey) -> bytes | None:
         """The cached plan if its sidecar names this exact key and its bytes are intact."""
@@ -58,19 +63,29 @@ class PlanCache:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             data = path.read_bytes()
         except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable TensorRT plan %s (%s); rebuilding", path.name, exc)
+            log.warning(
+                "ignoring unreadable TensorRT plan %s (%s); rebuilding", path.name, exc
+            )
             return None
         if meta.get("key") != json.loads(json.dumps(asdict(key))):
-            log.warning("TensorRT plan %s was built for another setup; rebuilding", path.name)
+            log.warning(
+                "TensorRT plan %s was built for another setup; rebuilding", path.name
+            )
             return None
         if meta.get("plan_sha256") != hashlib.sha256(data).hexdigest():
-            log.warning("TensorRT plan %s is corrupt (sha256 mismatch); rebuilding", path.name)
+            log.warning(
+                "TensorRT plan %s is corrupt (sha256 mismatch); rebuilding", path.name
+            )
             return None
         return data
 
     def store(self, label: str, key: PlanKey, plan: bytes, producer: str) -> Path:
         path = self.plan_path(label, key)
-        meta = {"producer": producer, "key": asdict(key), "plan_sha256": hashlib.sha256(plan).hexdigest()}
+        meta = {
+            "producer": producer,
+            "key": asdict(key),
+            "plan_sha256": hashlib.sha256(plan).hexdigest(),
+        }
         atomic_write(path, plan)
         atomic_write(path.with_suffix(".json"), json.dumps(meta, indent=2).encode())
         return path

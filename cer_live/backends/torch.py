@@ -22,21 +22,31 @@ class TorchBackend:
         from ..export.architectures import build  # needs torchvision, like this backend
 
         if source.torch_arch is None or source.torch_weights is None:
-            raise BackendError(f"{source.label} has no torch weights in its pack; use --backend onnxruntime for it")
+            raise BackendError(
+                f"{source.label} has no torch weights in its pack; use --backend onnxruntime for it"
+            )
         cuda = options.device.startswith("cuda")
         if cuda and not torch.cuda.is_available():
             raise BackendError("torch sees no CUDA device here; use --device cpu")
         if options.precision == "fp16" and not cuda:
-            raise BackendError("FP16 on the torch backend needs CUDA; use --precision fp32 on the CPU")
+            raise BackendError(
+                "FP16 on the torch backend needs CUDA; use --precision fp32 on the CPU"
+            )
         self._device = torch.device(options.device)
         self._dtype = torch.float16 if options.precision == "fp16" else torch.float32
         torch.set_num_threads(max(1, options.threads))
-        state = torch.load(io.BytesIO(source.torch_weights.read()), map_location="cpu", weights_only=True)
+        state = torch.load(
+            io.BytesIO(source.torch_weights.read()),
+            map_location="cpu",
+            weights_only=True,
+        )
         model = build(source.torch_arch)
         model.load_state_dict(state, strict=True)
         model = model.eval().to(self._device, self._dtype)
         self._model = torch.compile(model, dynamic=True) if options.compile else model
-        self._spec_in = (TensorSpec("input", ("batch", 3, None, None), "tensor(float)"),)
+        self._spec_in = (
+            TensorSpec("input", ("batch", 3, None, None), "tensor(float)"),
+        )
         self._spec_out = (TensorSpec("logits", ("batch", 7), "tensor(float)"),)
 
     @property
@@ -49,7 +59,9 @@ class TorchBackend:
 
     def infer(self, batch: np.ndarray) -> list[np.ndarray]:
         with torch.inference_mode():
-            x = torch.from_numpy(np.ascontiguousarray(batch)).to(self._device, self._dtype, non_blocking=True)
+            x = torch.from_numpy(np.ascontiguousarray(batch)).to(
+                self._device, self._dtype, non_blocking=True
+            )
             return [self._model(x).float().cpu().numpy()]
 
     def close(self) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-import torch
 import torchvision
 from torch import nn
 
@@ -27,7 +26,12 @@ def _resnet(builder: Callable[..., nn.Module]) -> Callable[[], nn.Module]:
     def build() -> nn.Module:
         model = builder(weights=None)
         width = model.fc.in_features
-        model.fc = nn.Sequential(nn.Linear(width, 256), nn.ReLU(), nn.Dropout(0.4), nn.Linear(256, NUM_CLASSES))
+        model.fc = nn.Sequential(
+            nn.Linear(width, 256),
+            nn.ReLU(),
+            nn.Dropout(0.4),
+            nn.Linear(256, NUM_CLASSES),
+        )
         return model
 
     return build
@@ -37,7 +41,12 @@ def _densenet(builder: Callable[..., nn.Module]) -> Callable[[], nn.Module]:
     def build() -> nn.Module:
         model = builder(weights=None)
         width = model.classifier.in_features
-        model.classifier = nn.Sequential(nn.Linear(width, 500), nn.ReLU(), nn.Dropout(0.4), nn.Linear(500, NUM_CLASSES))
+        model.classifier = nn.Sequential(
+            nn.Linear(width, 500),
+            nn.ReLU(),
+            nn.Dropout(0.4),
+            nn.Linear(500, NUM_CLASSES),
+        )
         return model
 
     return build
@@ -57,26 +66,52 @@ ARCHITECTURES: dict[str, Architecture] = {
     a.name: a
     for a in (
         Architecture("mobilenet_v2", _mobilenet_v2, "features.18.0.weight"),
-        Architecture("resnet18", _resnet(torchvision.models.resnet18), "layer1.0.conv1.weight", "layer1.0.conv3.weight"),
-        Architecture("resnet152", _resnet(torchvision.models.resnet152), "layer3.35.conv3.weight"),
-        Architecture("densenet121", _densenet(torchvision.models.densenet121), "features.denseblock4.denselayer16.conv1.weight", "features.denseblock4.denselayer17.conv1.weight"),
-        Architecture("densenet201", _densenet(torchvision.models.densenet201), "features.denseblock4.denselayer32.conv1.weight"),
+        Architecture(
+            "resnet18",
+            _resnet(torchvision.models.resnet18),
+            "layer1.0.conv1.weight",
+            "layer1.0.conv3.weight",
+        ),
+        Architecture(
+            "resnet152", _resnet(torchvision.models.resnet152), "layer3.35.conv3.weight"
+        ),
+        Architecture(
+            "densenet121",
+            _densenet(torchvision.models.densenet121),
+            "features.denseblock4.denselayer16.conv1.weight",
+            "features.denseblock4.denselayer17.conv1.weight",
+        ),
+        Architecture(
+            "densenet201",
+            _densenet(torchvision.models.densenet201),
+            "features.denseblock4.denselayer32.conv1.weight",
+        ),
     )
 }
 
 # The order the reference recipe lists (and numbers) its members: model0.pth is mobilenet_v2.
-REFERENCE_ORDER = ("mobilenet_v2", "resnet152", "densenet121", "resnet18", "densenet201")
+REFERENCE_ORDER = (
+    "mobilenet_v2",
+    "resnet152",
+    "densenet121",
+    "resnet18",
+    "densenet201",
+)
 
 
 def build(name: str) -> nn.Module:
     if name not in ARCHITECTURES:
-        raise ExportError(f"unknown architecture '{name}'; choose from {', '.join(ARCHITECTURES)}")
+        raise ExportError(
+            f"unknown architecture '{name}'; choose from {', '.join(ARCHITECTURES)}"
+        )
     return ARCHITECTURES[name].build()
 
 
 def identify(state: Mapping[str, object]) -> str | None:
     """The architecture a state_dict belongs to, from its keys; None when none matches."""
     found = [
-        a.name for a in ARCHITECTURES.values() if a.marker in state and (a.not_marker is None or a.not_marker not in state)
+        a.name
+        for a in ARCHITECTURES.values()
+        if a.marker in state and (a.not_marker is None or a.not_marker not in state)
     ]
     return found[0] if len(found) == 1 else None

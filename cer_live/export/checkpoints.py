@@ -26,19 +26,29 @@ class Checkpoint:
 
 def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
     if not path.is_file():
-        raise ExportError(f"checkpoint '{path}' does not exist; pass a .pth file saved with torch.save(model.state_dict())")
+        raise ExportError(
+            f"checkpoint '{path}' does not exist; pass a .pth file saved with torch.save(model.state_dict())"
+        )
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises pickle, zip and runtime errors alike
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
         raise ExportError(
             f"cannot read checkpoint '{path.name}' ({first[:160]}); it must be a state_dict saved with "
             "torch.save(model.state_dict(), path)"
         ) from exc
     if isinstance(obj, dict) and isinstance(obj.get("state_dict"), dict):
-        obj = obj["state_dict"]  # training scripts often wrap the weights with optimiser state
-    if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
-        raise ExportError(f"checkpoint '{path.name}' is not a state_dict of tensors; re-save it with torch.save(model.state_dict(), path)")
+        obj = obj[
+            "state_dict"
+        ]  # training scripts often wrap the weights with optimiser state
+    if not isinstance(obj, dict) or not all(
+        isinstance(v, torch.Tensor) for v in obj.values()
+    ):
+        raise ExportError(
+            f"checkpoint '{path.name}' is not a state_dict of tensors; re-save it with torch.save(model.state_dict(), path)"
+        )
     if obj and all(k.startswith(_WRAPPER_PREFIX) for k in obj):
         obj = {k[len(_WRAPPER_PREFIX) :]: v for k, v in obj.items()}
     return obj
@@ -56,7 +66,9 @@ def load_checkpoint(path: Path, arch: str | None = None) -> Checkpoint:
             )
         arch = found
     elif found is not None and found != arch:
-        raise ExportError(f"checkpoint '{path.name}' holds a {found}, not a {arch}; fix the ARCH=PATH pairing")
+        raise ExportError(
+            f"checkpoint '{path.name}' holds a {found}, not a {arch}; fix the ARCH=PATH pairing"
+        )
     return Checkpoint(path=path, arch=arch, state=state)
 
 
@@ -89,9 +101,14 @@ def expand(paths: list[str]) -> list[tuple[str | None, Path]]:
             continue
         path = Path(arg).expanduser()
         if path.is_dir():
-            found = sorted((p for p in path.iterdir() if reference_index(p) is not None), key=lambda p: reference_index(p) or 0)
+            found = sorted(
+                (p for p in path.iterdir() if reference_index(p) is not None),
+                key=lambda p: reference_index(p) or 0,
+            )
             if not found:
-                raise ExportError(f"folder '{path}' holds no model0.pth..model4.pth; pass the checkpoint files instead")
+                raise ExportError(
+                    f"folder '{path}' holds no model0.pth..model4.pth; pass the checkpoint files instead"
+                )
             out.extend((None, p) for p in found)
         else:
             out.append((None, path))

@@ -1,0 +1,134 @@
+"""Does the exported ONNX reproduce the torch model? Checked on real aligned faces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from .. import backends
+from ..backends import BackendOptions
+from ..errors import ParityError
+
+FP32_MAX_ABS_DIFF = 1e-4  # on softmax probabilities
+FP16_MIN_TOP1 = 0.995
+MIN_FACES = 64
+FLOAT32_NOISE_MARGIN = (
+    1.5  # ONNX may be this much further from float64 than torch fp32 is
+)
+
+
+@dataclass(frozen=True)
+class Parity:
+    faces: int
+    max_abs_diff: float  # softmax, ONNX Runtime vs torch fp32
+    top1_agreement: float
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def torch_probs(
+    model: nn.Module,
+    tensors: np.ndarray,
+    batch: int = 16,
+    dtype: torch.dtype = torch.float32,
+) -> np.ndarray:
+    out = []
+    with torch.inference_mode():
+        for i in range(0, len(tensors), batch):
+            out.append(
+                model(torch.from_numpy(tensors[i : i + batch]).to(dtype))
+                .double()
+                .numpy()
+            )
+    return softmax(np.concatenate(out))
+
+
+def float64_probs(model: nn.Module, tensors: np.ndarray) -> np.ndarray:
+    """The exact answer, up to float64 rounding: the referee when fp32 torch and ONNX disagree."""
+    exact = torch_probs(model.double(), tensors, dtype=torch.float64)
+    model.float()
+    return exact
+
+
+def onnx_probs(
+    model: bytes, tensors: np.ndarray, batch: int = 16, threads: int = 2
+) -> np.ndarray:
+    engine = backends.create(
+        "onnxruntime", model, BackendOptions(threads=threads), label="exported ONNX"
+    )
+    try:
+        return softmax(
+            np.concatenate(
+                [
+                    engine.infer(tensors[i : i + batch])[0]
+                    for i in range(0, len(tensors), batch)
+                ]
+            )
+        )
+    finally:
+        engine.close()
+
+
+def compare(reference: np.ndarray, candidate: np.ndarray) -> Parity:
+    return Parity(
+        faces=len(reference),
+        max_abs_diff=float(np.abs(reference - candidate).max()),
+        top1_agreement=float((reference.argmax(1) == candidate.argmax(1)).mean()),
+    )
+
+
+def check_member(
+    name: str,
+    reference: np.ndarray,
+    fp32: np.ndarray,
+    fp16: np.ndarray | None,
+    enforce_fp16: bool = True,
+    exact: Callable[[], np.ndarray] | None = None,
+) -> dict[str, dict]:
+    """Figures for the manifest; ParityError when a target is missed.
+
+    fp32 passes at <= FP32_MAX_ABS_DIFF from torch. Above that, and only if `exact` (a float64
+    forward pass) is given, it still passes when ONNX Runtime is no further from the float64
+    answer than torch's own fp32 is: then the gap is float32 rounding in a deep network, which
+    the ONNX file cannot fix, not an export error. A wrong weight or operator lands far from both.
+
+    `enforce_fp16=False` is for untrained members: their random heads leave near-ties between
+    classes that FP16 rounding flips, so the figure is recorded but says nothing about the export.
+    """
+    if len(reference) < MIN_FACES:
+        raise ParityError(
+            f"parity needs at least {MIN_FACES} aligned faces, found {len(reference)}; pass more face videos with --faces"
+        )
+    p32 = compare(reference, fp32)
+    report: dict[str, dict] = {"fp32": asdict(p32)}
+    if p32.max_abs_diff > FP32_MAX_ABS_DIFF and exact is not None:
+        truth = exact()
+        torch_error = float(np.abs(reference - truth).max())
+        onnx_error = float(np.abs(fp32 - truth).max())
+        report["fp32"].update(torch_vs_float64=torch_error, onnx_vs_float64=onnx_error)
+        report["fp32"]["within_float32_noise"] = (
+            onnx_error <= FLOAT32_NOISE_MARGIN * torch_error
+        )
+    if p32.max_abs_diff > FP32_MAX_ABS_DIFF and not report["fp32"].get(
+        "within_float32_noise"
+    ):
+        raise ParityError(
+            f"member '{name}': fp32 ONNX differs from torch by {p32.max_abs_diff:.2e} (softmax, limit {FP32_MAX_ABS_DIFF:.0e}) "
+            f"on {p32.faces} faces; the export is wrong, no pack was written"
+        )
+    if fp16 is not None:
+        p16 = compare(reference, fp16)
+        report["fp16"] = {**asdict(p16), "enforced": enforce_fp16}
+        if enforce_fp16 and p16.top1_agreement < FP16_MIN_TOP1:
+            raise ParityError(
+                f"member '{name}': fp16 ONNX agrees with torch on top-1 for {p16.top1_agreement:.1%} of {p16.faces} faces "
+                f"(limit {FP16_MIN_TOP1:.1%}); export without --fp16 or check the model for FP16 overflow; no pack was written"
+            )
+    return report
