@@ -44,8 +44,12 @@ class Analyser:
         detector_backend = backends.create("onnxruntime", pack.detector.model, detector_options, label="detector")
         self.detector = RetinaFaceDetector(detector_backend, config)
         # Tracks are assigned here, in frame order, so that the schedule can follow them.
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget tracks and carried scores: called before each new source."""
         self.tracker = IoUTracker()
-        self.scheduler = Scheduler(options.schedule)
+        self.scheduler = Scheduler(self.options.schedule)
 
     def analyse(self, frame: Frame) -> Analysed:
         t0 = time.perf_counter()

@@ -222,6 +222,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
             sinks = open_sinks(out_dir, stem, source, header, not args.no_video, watermark) if out_dir else SinkSet([])
             if show:
                 sinks.sinks.insert(0, LiveWindow(f"cer-live: {source.label}", watermark))
+            analyser.reset()  # track ids and carried scores never cross from one source to the next
             post = PostProcessor(smoothing, args.fallback_age, look_ahead=not source.live)
             with _progress(err) as progress:
                 task = progress.add_task(stem, total=source.expected_frames)

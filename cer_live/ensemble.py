@@ -75,6 +75,9 @@ class Ensemble:
         # Stacked in manifest order so that each member meets its own weight.
         per_member = np.stack([compound[i] for i in range(len(self.members))])
         fused = fuse(per_member, self.pack.fusion, self.weights)
+        # A member with non-finite output (e.g. FP16 overflow) abstains inside fuse(); a face on
+        # which all abstain gets a flat score rather than NaN, which JSON cannot carry.
+        fused = np.where(np.isfinite(fused), fused, np.float32(1.0 / fused.shape[1]))
         # Basic probabilities are averaged over the members that have them.
         fused_basic = np.mean(np.stack(basic), axis=0) if basic else None
         names = tuple(m.spec.name for m in self.members)
