@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field, replace
 
@@ -9,10 +10,14 @@ from . import backends
 from .backends import BackendOptions
 from .detect import RetinaFaceDetector
 from .ensemble import Ensemble
+from .errors import BackendError
 from .messages import Analysed, Frame
 from .packs import Pack
 from .schedule import ScheduleConfig, Scheduler
 from .track import IoUTracker, protagonist_index
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,15 @@ class Analyser:
         # The detector takes any frame size, which fixed-profile engines cannot; ONNX Runtime
         # (CPU or CUDA) runs it whatever backend the members use, and always in fp32.
         detector_options = replace(engine_options, precision="fp32")
-        detector_backend = backends.create("onnxruntime", pack.detector.model, detector_options, label="detector")
+        try:
+            detector_backend = backends.create("onnxruntime", pack.detector.model, detector_options, label="detector")
+        except BackendError as exc:
+            if not options.device.startswith("cuda"):
+                raise
+            # Members on TensorRT or torch need no onnxruntime-gpu; the small detector runs well on the CPU.
+            log.warning("detector on the CPU: %s", exc)
+            cpu = replace(detector_options, device="cpu")
+            detector_backend = backends.create("onnxruntime", pack.detector.model, cpu, label="detector")
         self.detector = RetinaFaceDetector(detector_backend, config)
         # Tracks are assigned here, in frame order, so that the schedule can follow them.
         self.reset()

@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
     run.add_argument("--precision", choices=("auto", "fp32", "fp16"), default="auto", help="members' precision (auto: fp16 on cuda, fp32 on cpu)")
     run.add_argument("--fusion", choices=("pack", "majority", "mean", "weighted_mean"), default="pack", help="how members' votes combine (default: the pack's rule)")
-    run.add_argument("--every", type=int, default=1, help="run the ensemble on a face every K frames, carrying labels between (slow CPUs; default 1)")
+    run.add_argument("--every", type=int, default=1, help="run the ensemble on a face every K source frames, carrying labels between (slow CPUs; default 1)")
     run.add_argument("--min-iou", type=float, default=0.6, help="with --every: rerun sooner when a face's box overlaps its last scored box by less than this")
     live = run.add_argument_group("live sources")
     live.add_argument("--show", action=argparse.BooleanOptionalAction, default=None, help="live overlay window (default: on for webcams and streams when a display exists)")
@@ -172,7 +172,7 @@ def _run(args: argparse.Namespace, err: Console) -> int:
     if args.every < 1 or not 0.0 <= args.min_iou <= 1.0:
         raise CerLiveError(f"bad --every {args.every} / --min-iou {args.min_iou}; give K >= 1 and an IoU in [0, 1]")
     backend = backends.canonical(args.backend)
-    precision = args.precision if args.precision != "auto" else ("fp16" if args.device.startswith("cuda") else "fp32")
+    precision = args.precision  # 'auto' is settled per member: fp16 on CUDA where the member has it
     pack = load_pack(args.pack)
     if args.fusion != "pack":
         pack = replace(pack, fusion=args.fusion)

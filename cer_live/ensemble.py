@@ -21,6 +21,14 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _finite_mean(stack: np.ndarray) -> np.ndarray:
+    """Mean over members of (members, faces, classes), skipping non-finite rows; flat if none is left."""
+    ok = np.isfinite(stack).all(axis=2, keepdims=True)
+    total = np.where(ok, stack, 0.0).sum(axis=0)
+    count = ok.sum(axis=0)
+    return np.where(count > 0, total / np.maximum(count, 1), 1.0 / stack.shape[2]).astype(np.float32)
+
+
 class Member:
     """One loaded member: maps its raw output to (compound, basic) in canonical order."""
 
@@ -79,7 +87,7 @@ class Ensemble:
         # which all abstain gets a flat score rather than NaN, which JSON cannot carry.
         fused = np.where(np.isfinite(fused), fused, np.float32(1.0 / fused.shape[1]))
         # Basic probabilities are averaged over the members that have them.
-        fused_basic = np.mean(np.stack(basic), axis=0) if basic else None
+        fused_basic = _finite_mean(np.stack(basic)) if basic else None
         names = tuple(m.spec.name for m in self.members)
         faces = tuple(
             FaceScores(

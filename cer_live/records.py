@@ -54,12 +54,15 @@ def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
     }
 
 
-def _members(scores: FaceScores) -> dict[str, dict[str, Any]] | None:
+def _members(scores: FaceScores) -> dict[str, dict[str, Any] | None] | None:
     """Each member's own vote: label, its probability, and its seven compound probabilities."""
     if scores.member_compound is None:
         return None
-    out = {}
+    out: dict[str, dict[str, Any] | None] = {}
     for name, probs in zip(scores.members, scores.member_compound):
+        if not np.isfinite(probs).all():
+            out[name] = None  # this member abstained on this face
+            continue
         idx = int(np.argmax(probs))
         out[name] = {"label": COMPOUND_CLASSES[idx], "prob": round(float(probs[idx]), 5), "compound": [round(float(v), 5) for v in probs]}
     return out

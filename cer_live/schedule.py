@@ -16,7 +16,7 @@ from .track import iou_matrix
 
 @dataclass(frozen=True)
 class ScheduleConfig:
-    every: int = 1  # run on a track at least every `every` analysed frames
+    every: int = 1  # run on a track at least every `every` source frames (frame ids)
     min_iou: float = 0.6  # ...and whenever its box overlaps the box of its last run by less than this
 
 
@@ -43,7 +43,7 @@ class Scheduler:
         out = []
         for tid, det in zip(track_ids, detections):
             last = self._last.get(tid)
-            if last is None or frame - last.frame >= self.config.every:
+            if last is None or not 0 <= frame - last.frame < self.config.every:
                 out.append(True)
                 continue
             overlap = iou_matrix(last.box[None], np.asarray(det.box, np.float64)[None])[

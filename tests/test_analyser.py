@@ -21,3 +21,18 @@ def test_schedule_carries_scores_and_reset_starts_a_new_source(sample):
     again = analyser.analyse(Frame(0, 0.0, 0.0, image, "b"))
     assert all(again.fresh) and sorted(again.track_ids) == [1, 2, 3, 4, 5]
     analyser.close()
+
+
+def test_an_abstaining_member_is_null_in_the_record_and_never_nan():
+    import json
+
+    from cer_live.messages import Detection, FaceResult, FaceScores, FrameResult
+    from cer_live.records import face_record
+
+    nan = np.full(7, np.nan, np.float32)
+    good = np.eye(7, dtype=np.float32)[2]
+    scores = FaceScores(good, None, members=("a", "b"), member_compound=np.stack([nan, good]))
+    face = FaceResult(1, Detection((0, 0, 10, 10), 0.9, ((0.0, 0.0),) * 5), scores, scores, True)
+    record = face_record(FrameResult(Frame(0, 0.0, 0.0, np.zeros((2, 2, 3), np.uint8), "x"), (face,), {}), face)
+    assert record["members"]["a"] is None and record["members"]["b"]["label"] == record["label"]
+    json.loads(json.dumps(record, allow_nan=False))

@@ -44,3 +44,9 @@ def test_ended_tracks_are_forgotten():
     s.remember(0, 1, det(0), scores(0))
     s.forget((1,))
     assert s.due(1, (1,), (det(0),)) == [True]
+
+
+def test_a_frame_id_that_goes_back_is_due():
+    s = Scheduler(ScheduleConfig(every=5))
+    s.remember(100, 1, det(0), scores(0))
+    assert s.due(3, (1,), (det(0),)) == [True]

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import PackError
 
-PRECISIONS = ("fp32", "fp16")
+PRECISIONS = ("fp32", "fp16", "auto")
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class BackendOptions:
 
     threads: int = 1
     device: str = "cpu"  # cpu | cuda | cuda:N
-    precision: str = "fp32"  # fp32 | fp16 (fp16 needs a GPU backend)
+    precision: str = "fp32"  # fp32 | fp16 | auto (fp16 where the device and the model allow it)
     max_batch: int = 64  # the largest batch a backend with fixed profiles must accept
     cache_dir: Path | None = None  # where built engines (TensorRT plans) are kept
     compile: bool = False  # torch.compile for the torch backend
@@ -83,6 +83,13 @@ class Backend(Protocol):
     def infer(self, batch: np.ndarray) -> list[np.ndarray]: ...
 
     def close(self) -> None: ...
+
+
+def resolve_precision(options: BackendOptions, has_fp16: bool = True) -> str:
+    """'auto' -> fp16 on CUDA when the model has what FP16 needs, else fp32."""
+    if options.precision != "auto":
+        return options.precision
+    return "fp16" if options.device.startswith("cuda") and has_fp16 else "fp32"
 
 
 def device_index(device: str) -> int:

@@ -7,7 +7,7 @@ import logging
 import numpy as np
 
 from ..errors import BackendError
-from .base import BackendOptions, ModelSource, TensorSpec, device_index
+from .base import BackendOptions, ModelSource, TensorSpec, device_index, resolve_precision
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class OnnxRuntimeBackend:
                 0, ("CUDAExecutionProvider", {"device_id": self._device_id})
             )
         model = source.onnx
-        if options.precision == "fp16":
+        if resolve_precision(options, has_fp16=source.onnx_fp16 is not None) == "fp16":
             if source.onnx_fp16 is None:
                 raise BackendError(
                     f"{source.label} has no FP16 ONNX; re-export the pack with --fp16 or use --precision fp32"

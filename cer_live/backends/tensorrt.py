@@ -17,7 +17,7 @@ import tensorrt as trt
 
 from .. import PRODUCER
 from ..errors import BackendError
-from .base import BackendOptions, ModelSource, TensorSpec, device_index
+from .base import BackendOptions, ModelSource, TensorSpec, device_index, resolve_precision
 from .plan_cache import PlanCache, PlanKey, default_cache_dir
 
 try:  # cuda-python >= 12.8 moved the runtime bindings
@@ -98,6 +98,7 @@ class TensorRTBackend:
             )
         self._label = source.label
         device = device_index(options.device)
+        self._device = device
         _check(cudart.cudaSetDevice(device), "cudaSetDevice")
         props = _check(
             cudart.cudaGetDeviceProperties(device), "cudaGetDeviceProperties"
@@ -114,7 +115,7 @@ class TensorRTBackend:
             tensorrt_version=trt.__version__,
             gpu_name=gpu_name,
             compute_capability=f"{props.major}.{props.minor}",
-            precision=options.precision,
+            precision=resolve_precision(options),
             batch_profile=(1, min(8, max_batch), max_batch),
         )
         cache = PlanCache(options.cache_dir or default_cache_dir())
@@ -133,7 +134,10 @@ class TensorRTBackend:
                 raise BackendError(
                     f"TensorRT built a plan for {source.label} but cannot load it; see the log above"
                 )
-            cache.store(source.label, key, plan, PRODUCER)
+            try:
+                cache.store(source.label, key, plan, PRODUCER)
+            except OSError as exc:  # a read-only cache costs a rebuild next time, not this run
+                log.warning("cannot cache the TensorRT plan for %s (%s); it will be rebuilt next run", source.label, exc)
         self._runtime = runtime
         self._engine = engine
         self._context = engine.create_execution_context()
@@ -215,7 +219,10 @@ class TensorRTBackend:
             raise BackendError(
                 f"TensorRT could not build {self._label}; see the log above"
             )
-        cache.store_timing(key, bytes(config.get_timing_cache().serialize()))
+        try:
+            cache.store_timing(key, bytes(config.get_timing_cache().serialize()))
+        except OSError as exc:
+            log.warning("cannot save the TensorRT timing cache (%s)", exc)
         return bytes(serialised)
 
     @property
@@ -247,6 +254,8 @@ class TensorRTBackend:
         )
 
     def _infer_chunk(self, batch: np.ndarray) -> list[np.ndarray]:
+        # The current device is per thread, and inference runs on another thread than loading.
+        _check(cudart.cudaSetDevice(self._device), "cudaSetDevice")
         name = self._inputs[0]
         buf = self._buffers[name]
         batch = np.ascontiguousarray(batch, dtype=buf.dtype)

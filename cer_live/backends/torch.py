@@ -12,14 +12,17 @@ import numpy as np
 import torch
 
 from ..errors import BackendError
-from .base import BackendOptions, ModelSource, TensorSpec
+from .base import BackendOptions, ModelSource, TensorSpec, resolve_precision
 
 
 class TorchBackend:
     name = "torch"
 
     def __init__(self, source: ModelSource, options: BackendOptions) -> None:
-        from ..export.architectures import build  # needs torchvision, like this backend
+        try:
+            from ..export.architectures import build  # needs torchvision, like this backend
+        except ImportError as exc:
+            raise BackendError(f"backend 'torch' needs torchvision ({exc.name} missing): pip install 'cer-live[train]'") from exc
 
         if source.torch_arch is None or source.torch_weights is None:
             raise BackendError(
@@ -28,20 +31,19 @@ class TorchBackend:
         cuda = options.device.startswith("cuda")
         if cuda and not torch.cuda.is_available():
             raise BackendError("torch sees no CUDA device here; use --device cpu")
-        if options.precision == "fp16" and not cuda:
-            raise BackendError(
-                "FP16 on the torch backend needs CUDA; use --precision fp32 on the CPU"
-            )
+        precision = resolve_precision(options)
+        if precision == "fp16" and not cuda:
+            raise BackendError("FP16 on the torch backend needs CUDA; use --precision fp32 on the CPU")
         self._device = torch.device(options.device)
-        self._dtype = torch.float16 if options.precision == "fp16" else torch.float32
+        self._dtype = torch.float16 if precision == "fp16" else torch.float32
         torch.set_num_threads(max(1, options.threads))
-        state = torch.load(
-            io.BytesIO(source.torch_weights.read()),
-            map_location="cpu",
-            weights_only=True,
-        )
-        model = build(source.torch_arch)
-        model.load_state_dict(state, strict=True)
+        try:
+            state = torch.load(io.BytesIO(source.torch_weights.read()), map_location="cpu", weights_only=True)
+            model = build(source.torch_arch)
+            model.load_state_dict(state, strict=True)
+        except (RuntimeError, ValueError, KeyError, OSError) as exc:  # a damaged or mismatched state_dict
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BackendError(f"cannot load the torch weights of {source.label} ({first[:160]}); re-export the pack") from exc
         model = model.eval().to(self._device, self._dtype)
         self._model = torch.compile(model, dynamic=True) if options.compile else model
         self._spec_in = (

@@ -82,3 +82,11 @@ def test_float32_noise_is_told_apart_from_a_wrong_export():
     far = truth + 3e-3
     with pytest.raises(ParityError):
         check_member("m", reference, far, None, exact=lambda: truth)
+
+
+def test_nan_output_fails_parity():
+    p = np.full((64, 7), 1 / 7)
+    broken = p.copy()
+    broken[5] = np.nan
+    with pytest.raises(ParityError, match="fp32 ONNX differs"):
+        check_member("m", p, broken, None)
