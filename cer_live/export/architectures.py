@@ -22,31 +22,14 @@ def _mobilenet_v2() -> nn.Module:
     return model
 
 
-def _resnet(builder: Callable[..., nn.Module]) -> Callable[[], nn.Module]:
+def _with_head(builder: Callable[..., nn.Module], attr: str, hidden: int) -> Callable[[], nn.Module]:
+    """The recipe's head for resnets (attr 'fc', 256 hidden) and densenets ('classifier', 500)."""
+
     def build() -> nn.Module:
         model = builder(weights=None)
-        width = model.fc.in_features
-        model.fc = nn.Sequential(
-            nn.Linear(width, 256),
-            nn.ReLU(),
-            nn.Dropout(0.4),
-            nn.Linear(256, NUM_CLASSES),
-        )
-        return model
-
-    return build
-
-
-def _densenet(builder: Callable[..., nn.Module]) -> Callable[[], nn.Module]:
-    def build() -> nn.Module:
-        model = builder(weights=None)
-        width = model.classifier.in_features
-        model.classifier = nn.Sequential(
-            nn.Linear(width, 500),
-            nn.ReLU(),
-            nn.Dropout(0.4),
-            nn.Linear(500, NUM_CLASSES),
-        )
+        width = getattr(model, attr).in_features
+        head = nn.Sequential(nn.Linear(width, hidden), nn.ReLU(), nn.Dropout(0.4), nn.Linear(hidden, NUM_CLASSES))
+        setattr(model, attr, head)
         return model
 
     return build
@@ -68,22 +51,22 @@ ARCHITECTURES: dict[str, Architecture] = {
         Architecture("mobilenet_v2", _mobilenet_v2, "features.18.0.weight"),
         Architecture(
             "resnet18",
-            _resnet(torchvision.models.resnet18),
+            _with_head(torchvision.models.resnet18, "fc", 256),
             "layer1.0.conv1.weight",
             "layer1.0.conv3.weight",
         ),
         Architecture(
-            "resnet152", _resnet(torchvision.models.resnet152), "layer3.35.conv3.weight"
+            "resnet152", _with_head(torchvision.models.resnet152, "fc", 256), "layer3.35.conv3.weight"
         ),
         Architecture(
             "densenet121",
-            _densenet(torchvision.models.densenet121),
+            _with_head(torchvision.models.densenet121, "classifier", 500),
             "features.denseblock4.denselayer16.conv1.weight",
             "features.denseblock4.denselayer17.conv1.weight",
         ),
         Architecture(
             "densenet201",
-            _densenet(torchvision.models.densenet201),
+            _with_head(torchvision.models.densenet201, "classifier", 500),
             "features.denseblock4.denselayer32.conv1.weight",
         ),
     )

@@ -40,54 +40,28 @@ def test_auto_runs_the_detector_with_dynamic_shapes():
         assert np.allclose(conf.sum(axis=2), 1.0, atol=1e-4)  # already softmaxed
 
 
+def _run_one_line_error(tmp_path, sample, *options: str) -> str:
+    """`cer-live run` with bad backend options: exit 2, one line on stderr, nothing written."""
+    from tests.helpers import cli
+
+    result = cli("run", str(sample("single_face.jpg")), "--out", str(tmp_path), *options)
+    assert result.code == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert not any(tmp_path.iterdir())
+    return result.stderr
+
+
 def test_tensorrt_without_tensorrt_says_what_to_install(tmp_path, sample):
     import importlib.util
 
     if importlib.util.find_spec("tensorrt") is not None:
         pytest.skip("tensorrt is installed here")
-    with pytest.raises(
-        BackendError,
-        match="backend 'tensorrt' is not installed .*install NVIDIA TensorRT",
-    ):
-        backends.create(
-            "trt", load_pack("default").members[0].model, BackendOptions(device="cuda")
-        )
-    from tests.helpers import cli
-
-    result = cli(
-        "run",
-        str(sample("single_face.jpg")),
-        "--out",
-        str(tmp_path),
-        "--backend",
-        "trt",
-        "--device",
-        "cuda",
-    )
-    assert (
-        result.code == 2
-        and "install NVIDIA TensorRT" in result.stderr
-        and result.stderr.count("\n") == 1
-    )
+    with pytest.raises(BackendError, match="backend 'tensorrt' is not installed .*install NVIDIA TensorRT"):
+        backends.create("trt", load_pack("default").members[0].model, BackendOptions(device="cuda"))
+    assert "install NVIDIA TensorRT" in _run_one_line_error(tmp_path, sample, "--backend", "trt", "--device", "cuda")
 
 
 def test_unknown_backend_on_the_command_line_is_one_line(tmp_path, sample):
-    from tests.helpers import cli
-
-    result = cli(
-        "run",
-        str(sample("single_face.jpg")),
-        "--out",
-        str(tmp_path),
-        "--backend",
-        "openvino",
-    )
-    assert (
-        result.code == 2
-        and "unknown backend 'openvino'" in result.stderr
-        and result.stderr.count("\n") == 1
-    )
-    assert not any(tmp_path.iterdir())  # failed before writing anything
+    assert "unknown backend 'openvino'" in _run_one_line_error(tmp_path, sample, "--backend", "openvino")
 
 
 def test_torch_backend_refuses_a_model_without_torch_weights():
