@@ -16,7 +16,7 @@ from .packs import MemberSpec, Pack
 from .preprocess import to_tensor
 
 
-def _softmax(x: np.ndarray) -> np.ndarray:
+def softmax(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
@@ -46,7 +46,7 @@ class Member:
         if self.spec.output_kind == "basic_probabilities":
             basic = np.where(self._order >= 0, out[:, self._order.clip(0)], 0.0).astype(np.float32)
             return basic @ self._compose, basic
-        probs = _softmax(out) if self.spec.output_kind == "compound_logits" else out
+        probs = softmax(out) if self.spec.output_kind == "compound_logits" else out
         return probs[:, self._order], None
 
 

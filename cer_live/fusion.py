@@ -52,7 +52,7 @@ def fuse(
         return out.astype(scores.dtype)
     if rule == "majority":
         mean = _mean(scores)
-        winners = majority_labels(scores)
+        winners = majority_labels(scores, mean)
         fused = mean.copy()
         rows = np.flatnonzero(winners >= 0)
         # Lift the winner just above the best score so that argmax agrees with the vote.
@@ -76,10 +76,10 @@ def _mean(scores: np.ndarray) -> np.ndarray:
         return np.nanmean(masked, axis=0).astype(scores.dtype)
 
 
-def majority_labels(scores: np.ndarray) -> np.ndarray:
+def majority_labels(scores: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
     """Per face, the most voted class; ties go to the higher mean score, then the lower id.
 
-    -1 for a face on which every member abstained.
+    -1 for a face on which every member abstained. `mean` is `_mean(scores)` when the caller has it.
     """
     members, faces, classes = scores.shape
     present = _present(scores)
@@ -90,7 +90,7 @@ def majority_labels(scores: np.ndarray) -> np.ndarray:
     for m in range(members):
         voted = votes[m] >= 0
         counts[np.flatnonzero(voted), votes[m, voted]] += 1
-    mean = np.nan_to_num(_mean(scores), nan=-np.inf)
+    mean = np.nan_to_num(_mean(scores) if mean is None else mean, nan=-np.inf)
     top = (counts == counts.max(axis=1, keepdims=True)) & (counts > 0)
     winners = np.where(top, mean, -np.inf).argmax(axis=1)
     winners[~present.any(axis=0)] = -1

@@ -7,7 +7,6 @@ is guessed from tensor shapes or node names.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -19,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from .align import ARCFACE_TEMPLATE, loosen
-from .backends.base import ModelSource, VerifiedFile
+from .backends.base import ModelSource, VerifiedFile, check_sha256
+from .backends.base import sha256 as sha256  # the pack digest, for recipes and tests
 from .classes import BASIC_CLASSES, COMPOUND_CLASSES, COMPOUND_COMPONENTS
 from .detect import DetectorConfig
 from .errors import PackError
@@ -122,10 +122,6 @@ def find_pack(name_or_path: str) -> Path:
     raise PackError(f"unknown pack '{name_or_path}' (known: {known}); run 'cer-live packs list'")
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def load_pack(name_or_path: str) -> Pack:
     path = find_pack(name_or_path)
     try:
@@ -197,14 +193,10 @@ class _Reader:
             origin = ref
         else:
             raise self.fail(where, "needs 'file' or 'python_bytes'")
-        actual = sha256(data)
-        if actual != expected:
-            raise self.fail(
-                where,
-                f"{origin} sha256 is {actual[:12]}..., manifest says {expected[:12]}...; "
-                "the file was changed: restore it or re-export the pack",
-            )
-        return data, actual
+        try:
+            return data, check_sha256(data, expected, origin)
+        except PackError as exc:
+            raise self.fail(where, str(exc)) from exc
 
     def detector(self, d: dict) -> DetectorSpec:
         where = "detector"

@@ -21,6 +21,21 @@ class TensorSpec:
     dtype: str
 
 
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_sha256(data: bytes, expected: str, origin: str) -> str:
+    """The digest of `data`; PackError naming `origin` when it is not the manifest's."""
+    actual = sha256(data)
+    if actual != expected:
+        raise PackError(
+            f"{origin} sha256 is {actual[:12]}..., the manifest says {expected[:12]}...; "
+            "the file was changed: restore it or re-export the pack"
+        )
+    return actual
+
+
 @dataclass(frozen=True)
 class VerifiedFile:
     """A file a pack names with its sha256; read and checked only when a backend needs it."""
@@ -34,12 +49,7 @@ class VerifiedFile:
                 f"'{self.path}' is missing; restore it or re-export the pack"
             )
         data = self.path.read_bytes()
-        actual = hashlib.sha256(data).hexdigest()
-        if actual != self.sha256:
-            raise PackError(
-                f"'{self.path.name}' sha256 is {actual[:12]}..., the manifest says {self.sha256[:12]}...; "
-                "the file was changed: restore it or re-export the pack"
-            )
+        check_sha256(data, self.sha256, f"'{self.path.name}'")
         return data
 
 

@@ -9,7 +9,6 @@ corrupt or mismatched plan is rebuilt, never trusted.
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import logging
 
 import numpy as np
@@ -17,7 +16,7 @@ import tensorrt as trt
 
 from .. import PRODUCER
 from ..errors import BackendError
-from .base import BackendOptions, ModelSource, TensorSpec, device_index, resolve_precision
+from .base import BackendOptions, ModelSource, TensorSpec, device_index, resolve_precision, sha256
 from .plan_cache import PlanCache, PlanKey, default_cache_dir
 
 try:  # cuda-python >= 12.8 moved the runtime bindings
@@ -111,7 +110,7 @@ class TensorRTBackend:
         self._logger = _TrtLogger()
         max_batch = max(1, options.max_batch)
         key = PlanKey(
-            onnx_sha256=source.sha256 or hashlib.sha256(source.onnx).hexdigest(),
+            onnx_sha256=source.sha256 or sha256(source.onnx),
             tensorrt_version=trt.__version__,
             gpu_name=gpu_name,
             compute_capability=f"{props.major}.{props.minor}",

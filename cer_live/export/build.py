@@ -174,6 +174,10 @@ def export_pack(
     return ExportResult(path=target, parity=parity)
 
 
+def _source(member: MemberInput) -> str:
+    return member.checkpoint.path.name if member.checkpoint else f"untrained: random init, seed {member.seed}"
+
+
 def _metadata(member: MemberInput, options: ExportOptions) -> dict[str, str]:
     return {
         "producer": PRODUCER,
@@ -184,9 +188,7 @@ def _metadata(member: MemberInput, options: ExportOptions) -> dict[str, str]:
         "colour": options.colour,
         "mean": ",".join(map(str, options.mean)),
         "std": ",".join(map(str, options.std)),
-        "source": str(member.checkpoint.path.name)
-        if member.checkpoint
-        else f"untrained (random init, seed {member.seed})",
+        "source": _source(member),
     }
 
 
@@ -194,9 +196,7 @@ def _entry(member: MemberInput, options: ExportOptions, files: dict[str, str]) -
     return {
         "name": member.name,
         **files,
-        "source": str(member.checkpoint.path.name)
-        if member.checkpoint
-        else f"untrained: random init, seed {member.seed}",
+        "source": _source(member),
         "trained": member.checkpoint is not None,
         "weight": options.weights.get(member.name, 1.0),
         "input": {

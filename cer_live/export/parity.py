@@ -11,6 +11,7 @@ from torch import nn
 
 from .. import backends
 from ..backends import BackendOptions
+from ..ensemble import softmax
 from ..errors import ParityError
 
 FP32_MAX_ABS_DIFF = 1e-4  # on softmax probabilities
@@ -26,11 +27,6 @@ class Parity:
     faces: int
     max_abs_diff: float  # softmax, ONNX Runtime vs torch fp32
     top1_agreement: float
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def torch_probs(
