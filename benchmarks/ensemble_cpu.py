@@ -34,11 +34,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cer_live import PRODUCER, backends, samples  # noqa: E402
-from cer_live.backends import BackendOptions  # noqa: E402
-from cer_live.detect import RetinaFaceDetector  # noqa: E402
-from cer_live.ensemble import Ensemble  # noqa: E402
-from cer_live.packs import load_pack  # noqa: E402
+from cer_live import PRODUCER, samples  # noqa: E402
+from cer_live.models import backends  # noqa: E402
+from cer_live.models.backends import BackendOptions  # noqa: E402
+from cer_live.faces.detect import RetinaFaceDetector  # noqa: E402
+from cer_live.models.ensemble import Ensemble  # noqa: E402
+from cer_live.models.packs import load_pack  # noqa: E402
 
 FIVE = ("mobilenet_v2", "resnet18", "resnet152", "densenet121", "densenet201")
 
@@ -87,8 +88,8 @@ def main() -> None:
     dets = detector.detect([image])[0]
     ensemble = Ensemble(pack, "onnxruntime", options)
     spec = pack.members[0]
-    from cer_live.align import align
-    from cer_live.preprocess import to_tensor
+    from cer_live.faces.align import align
+    from cer_live.models.preprocess import to_tensor
 
     batch = to_tensor(
         align(image, dets, spec.template, spec.size), spec.colour, spec.mean, spec.std

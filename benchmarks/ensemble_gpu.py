@@ -26,10 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ensemble_cpu import ensure_pack  # noqa: E402
-from cer_live import PRODUCER, backends  # noqa: E402
-from cer_live.backends import BackendOptions  # noqa: E402
+from cer_live import PRODUCER  # noqa: E402
+from cer_live.models import backends  # noqa: E402
+from cer_live.models.backends import BackendOptions  # noqa: E402
 from cer_live.errors import CerLiveError  # noqa: E402
-from cer_live.packs import load_pack  # noqa: E402
+from cer_live.models.packs import load_pack  # noqa: E402
 
 BATCHES = (1, 2, 4, 8, 16, 32, 64)
 

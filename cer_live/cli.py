@@ -145,16 +145,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, err: Console) -> int:
-    from . import backends
-    from .analyser import Analyser, AnalyserOptions
-    from .schedule import ScheduleConfig
-    from .outputs import open_sinks, prepare_out_dir, unique_names, write_json
-    from .packs import load_pack
-    from .pipeline import run_source
-    from .post import PostProcessor
+    from .models import backends
+    from .run.analyser import Analyser, AnalyserOptions
+    from .faces.schedule import ScheduleConfig
+    from .run.outputs import open_sinks, prepare_out_dir, unique_names, write_json
+    from .models.packs import load_pack
+    from .run.pipeline import run_source
+    from .faces.post import PostProcessor
     from .sinks.base import SinkSet
     from .sinks.window import LiveWindow, check_display
-    from .smooth import SmoothingConfig
+    from .faces.smooth import SmoothingConfig
     from .sources import StreamOptions, open_sources
 
     # Everything that can fail on bad input fails here, before any output is written.
@@ -333,7 +333,7 @@ def _print_summary(reports: list, out_dir: Path | None, stats: bool) -> None:
 def _packs(args: argparse.Namespace) -> int:
     import json
 
-    from .packs import list_packs, load_pack
+    from .models.packs import list_packs, load_pack
 
     console = Console()
     if args.packs_command == "list":

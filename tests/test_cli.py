@@ -149,7 +149,7 @@ def test_unknown_and_corrupt_packs(tmp_path, sample):
     assert_one_line_error(result.stderr)
     import shutil
 
-    from cer_live.packs import find_pack, sha256
+    from cer_live.models.packs import find_pack, sha256
 
     pack = tmp_path / "broken"
     shutil.copytree(find_pack("default"), pack)

@@ -15,11 +15,11 @@ import torch
 from torch import nn
 
 from .. import PRODUCER
-from ..align import ARCFACE_TEMPLATE, loosen
+from ..faces.align import ARCFACE_TEMPLATE, loosen
 from ..classes import COMPOUND_CLASSES
 from ..errors import ExportError
-from ..packs import FORMAT, MANIFEST, find_pack, load_pack, sha256
-from ..preprocess import to_tensor
+from ..models.packs import FORMAT, MANIFEST, find_pack, load_pack, sha256
+from ..models.preprocess import to_tensor
 from .checkpoints import Checkpoint, to_module
 from .faces import collect_faces, default_sources
 from .fused import fuse_members

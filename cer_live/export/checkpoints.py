@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from ..errors import ExportError
-from .architectures import ARCHITECTURES, build, identify
+from ..models.backends.torch_architectures import ARCHITECTURES, build, identify
 
 # Keys saved from nn.DataParallel / DistributedDataParallel carry this prefix.
 _WRAPPER_PREFIX = "module."

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from ..classes import COMPOUND_CLASSES
 from ..errors import ExportError
-from .architectures import ARCHITECTURES
+from ..models.backends.torch_architectures import ARCHITECTURES
 from .build import ExportOptions, MemberInput, export_pack
 from .checkpoints import expand, load_checkpoint
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import backends
-from ..align import align
-from ..backends import BackendOptions
-from ..detect import RetinaFaceDetector
+from ..models import backends
+from ..faces.align import align
+from ..models.backends import BackendOptions
+from ..faces.detect import RetinaFaceDetector
 from ..errors import ExportError
 from ..messages import Frame
-from ..packs import load_pack
+from ..models.packs import load_pack
 from ..samples import fetch
 from ..sources import open_sources
 

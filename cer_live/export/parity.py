@@ -9,9 +9,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from .. import backends
-from ..backends import BackendOptions
-from ..ensemble import softmax
+from ..models import backends
+from ..models.backends import BackendOptions
+from ..models.ensemble import softmax
 from ..errors import ParityError
 
 FP32_MAX_ABS_DIFF = 1e-4  # on softmax probabilities

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .architectures import build
+from ..models.backends.torch_architectures import build
 
 LOGIT_STD = 3.0
 

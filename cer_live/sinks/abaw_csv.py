@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..messages import FrameResult
-from ..records import top_label
+from .records import top_label
 
 HEADER = (
     "image_location,Fearfully_Surprised,Happily_Surprised,Sadly_Surprised,"

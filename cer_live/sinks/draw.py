@@ -7,7 +7,7 @@ import numpy as np
 
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES
 from ..messages import FaceResult, FrameResult
-from ..records import top_label
+from .records import top_label
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 SHORT = ("FeaSu", "HapSu", "SadSu", "DisSu", "AngSu", "SadFe", "SadAn")  # bar captions

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..messages import FrameResult
-from ..records import frame_records
+from .records import frame_records
 
 
 class JsonlSink:

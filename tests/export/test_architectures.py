@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from cer_live.export.architectures import (
+from cer_live.models.backends.torch_architectures import (
     ARCHITECTURES,
     REFERENCE_ORDER,
     build,

@@ -7,14 +7,14 @@ import onnx
 import pytest
 import torch
 
-from cer_live import backends
-from cer_live.backends import BackendOptions
+from cer_live.models import backends
+from cer_live.models.backends import BackendOptions
 from cer_live.classes import COMPOUND_CLASSES
 from cer_live.errors import ExportError
-from cer_live.export.architectures import build
+from cer_live.models.backends.torch_architectures import build
 from cer_live.export.build import ExportOptions, MemberInput, export_pack
 from cer_live.export.random_init import random_member
-from cer_live.packs import load_pack
+from cer_live.models.packs import load_pack
 
 pytestmark = pytest.mark.torch
 

@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from cer_live.errors import ExportError
-from cer_live.export.architectures import build
+from cer_live.models.backends.torch_architectures import build
 from cer_live.export.checkpoints import expand, load_checkpoint, to_module
 
 pytestmark = pytest.mark.torch

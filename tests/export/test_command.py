@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from cer_live.export.architectures import build
+from cer_live.models.backends.torch_architectures import build
 from tests.helpers import cli, read_jsonl
 
 pytestmark = pytest.mark.torch

@@ -1,0 +1,98 @@
+"""RetinaFace face detection through a project backend: resize, run, decode, NMS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..models.backends import Backend
+from ..messages import Detection
+from .priors import decode_boxes, decode_landmarks, prior_boxes
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """Everything the detector needs, as read from the pack manifest (and CLI overrides)."""
+
+    mean_bgr: tuple[float, float, float] = (104.0, 117.0, 123.0)
+    steps: tuple[int, ...] = (8, 16, 32)
+    min_sizes: tuple[tuple[int, ...], ...] = ((16, 32), (64, 128), (256, 512))
+    variances: tuple[float, float] = (0.1, 0.2)
+    input_long_side: int = 320  # the main speed lever: frames are scaled so the long side is this
+    score_threshold: float = 0.7
+    nms_threshold: float = 0.4
+    top_k: int = 500
+    min_face: float = 8.0  # in frame pixels; smaller boxes are noise at these input sizes
+
+
+class RetinaFaceDetector:
+    def __init__(self, backend: Backend, config: DetectorConfig) -> None:
+        self._backend = backend
+        self.config = config
+        self._mean = np.asarray(config.mean_bgr, np.float32)
+
+    def input_size(self, height: int, width: int) -> tuple[int, int]:
+        """(height, width) the network sees for a frame of this size; never upscales."""
+        scale = min(1.0, self.config.input_long_side / max(height, width))
+        return max(16, round(height * scale)), max(16, round(width * scale))
+
+    def prepare(self, images: list[np.ndarray]) -> np.ndarray:
+        """BGR uint8 frames of one size to the network's NCHW float32 batch."""
+        h, w = self.input_size(*images[0].shape[:2])
+        batch = np.empty((len(images), 3, h, w), np.float32)
+        for i, image in enumerate(images):
+            if image.shape[:2] != (h, w):
+                image = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
+            batch[i] = (image.astype(np.float32) - self._mean).transpose(2, 0, 1)
+        return batch
+
+    def detect(self, images: list[np.ndarray]) -> list[tuple[Detection, ...]]:
+        """Faces per frame; every frame in one call must share a size."""
+        if not images:
+            return []
+        frame_h, frame_w = images[0].shape[:2]
+        batch = self.prepare(images)
+        loc, conf, landmarks = self._backend.infer(batch)
+        return [
+            self._decode(loc[i], conf[i], landmarks[i], batch.shape[2], batch.shape[3], frame_h, frame_w)
+            for i in range(len(images))
+        ]
+
+    def _decode(
+        self,
+        loc: np.ndarray,
+        conf: np.ndarray,
+        landmarks: np.ndarray,
+        in_h: int,
+        in_w: int,
+        frame_h: int,
+        frame_w: int,
+    ) -> tuple[Detection, ...]:
+        cfg = self.config
+        scores = conf[:, 1]
+        keep = np.flatnonzero(scores > cfg.score_threshold)
+        if keep.size == 0:
+            return ()
+        keep = keep[np.argsort(-scores[keep])[: cfg.top_k]]
+        priors = prior_boxes(in_h, in_w, cfg.steps, cfg.min_sizes)[keep]
+        scale = np.array([frame_w, frame_h], np.float32)
+        boxes = decode_boxes(loc[keep], priors, cfg.variances) * np.tile(scale, 2)
+        points = decode_landmarks(landmarks[keep], priors, cfg.variances) * scale
+        boxes[:, 0::2] = boxes[:, 0::2].clip(0, frame_w)
+        boxes[:, 1::2] = boxes[:, 1::2].clip(0, frame_h)
+        xywh = np.concatenate([boxes[:, :2], boxes[:, 2:] - boxes[:, :2]], axis=1)
+        chosen = cv2.dnn.NMSBoxes(xywh.tolist(), scores[keep].tolist(), cfg.score_threshold, cfg.nms_threshold)
+        found = []
+        for j in np.asarray(chosen, dtype=np.int64).reshape(-1):
+            if min(xywh[j, 2], xywh[j, 3]) < cfg.min_face:
+                continue
+            found.append(
+                Detection(
+                    box=tuple(float(v) for v in boxes[j]),  # type: ignore[arg-type]
+                    score=float(scores[keep][j]),
+                    landmarks=tuple((float(x), float(y)) for x, y in points[j]),
+                )
+            )
+        return tuple(found)

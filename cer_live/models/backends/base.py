@@ -1,0 +1,108 @@
+"""The one interface every inference engine implements, and what it is given to load."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ...errors import PackError
+
+PRECISIONS = ("fp32", "fp16", "auto")
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    name: str
+    shape: tuple[int | str | None, ...]  # symbolic or None for dynamic axes
+    dtype: str
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_sha256(data: bytes, expected: str, origin: str) -> str:
+    """The digest of `data`; PackError naming `origin` when it is not the manifest's."""
+    actual = sha256(data)
+    if actual != expected:
+        raise PackError(
+            f"{origin} sha256 is {actual[:12]}..., the manifest says {expected[:12]}...; "
+            "the file was changed: restore it or re-export the pack"
+        )
+    return actual
+
+
+@dataclass(frozen=True)
+class VerifiedFile:
+    """A file a pack names with its sha256; read and checked only when a backend needs it."""
+
+    path: Path
+    sha256: str
+
+    def read(self) -> bytes:
+        if not self.path.is_file():
+            raise PackError(
+                f"'{self.path}' is missing; restore it or re-export the pack"
+            )
+        data = self.path.read_bytes()
+        check_sha256(data, self.sha256, f"'{self.path.name}'")
+        return data
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Everything a backend may load one model from.
+
+    `onnx` (fp32, already verified) is always there; the FP16 ONNX and the torch weights are
+    optional and read lazily, so that a backend that does not need them never pays for them.
+    """
+
+    onnx: bytes
+    sha256: str = ""
+    label: str = "model"
+    onnx_fp16: VerifiedFile | None = None
+    torch_arch: str | None = None
+    torch_weights: VerifiedFile | None = None
+
+
+@dataclass(frozen=True)
+class BackendOptions:
+    """Knobs shared by every backend; a backend ignores what does not apply to it."""
+
+    threads: int = 1
+    device: str = "cpu"  # cpu | cuda | cuda:N
+    precision: str = "fp32"  # fp32 | fp16 | auto (fp16 where the device and the model allow it)
+    max_batch: int = 64  # the largest batch a backend with fixed profiles must accept
+    cache_dir: Path | None = None  # where built engines (TensorRT plans) are kept
+    compile: bool = False  # torch.compile for the torch backend
+
+
+class Backend(Protocol):
+    """A loaded model: feed a batch, get its outputs in declared order."""
+
+    @property
+    def inputs(self) -> tuple[TensorSpec, ...]: ...
+
+    @property
+    def outputs(self) -> tuple[TensorSpec, ...]: ...
+
+    def infer(self, batch: np.ndarray) -> list[np.ndarray]: ...
+
+    def close(self) -> None: ...
+
+
+def resolve_precision(options: BackendOptions, has_fp16: bool = True) -> str:
+    """'auto' -> fp16 on CUDA when the model has what FP16 needs, else fp32."""
+    if options.precision != "auto":
+        return options.precision
+    return "fp16" if options.device.startswith("cuda") and has_fp16 else "fp32"
+
+
+def device_index(device: str) -> int:
+    """'cuda' -> 0, 'cuda:1' -> 1."""
+    _, _, index = device.partition(":")
+    return int(index) if index.isdigit() else 0

@@ -1,0 +1,103 @@
+"""ONNX Runtime backend: the CPU execution provider, or CUDA with IO binding (onnxruntime-gpu)."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from ...errors import BackendError
+from .base import BackendOptions, ModelSource, TensorSpec, device_index, resolve_precision
+
+log = logging.getLogger(__name__)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class OnnxRuntimeBackend:
+    name = "onnxruntime"
+
+    def __init__(self, source: ModelSource, options: BackendOptions) -> None:
+        import onnxruntime as ort  # imported here so that listing backends stays cheap
+
+        self._ort = ort
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = max(1, options.threads)
+        so.inter_op_num_threads = 1
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Spinning workers burn the other core that decode and the sinks need.
+        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._cuda = options.device.startswith("cuda")
+        self._device_id = device_index(options.device)
+        providers: list = ["CPUExecutionProvider"]
+        if self._cuda:
+            if "CUDAExecutionProvider" not in ort.get_available_providers():
+                raise BackendError(
+                    "onnxruntime has no CUDA provider here; install the gpu extra "
+                    "(pip install 'cer-live[gpu]') or use --device cpu"
+                )
+            providers.insert(
+                0, ("CUDAExecutionProvider", {"device_id": self._device_id})
+            )
+        model = source.onnx
+        if resolve_precision(options, has_fp16=source.onnx_fp16 is not None) == "fp16":
+            if source.onnx_fp16 is None:
+                raise BackendError(
+                    f"{source.label} has no FP16 ONNX; re-export the pack with --fp16 or use --precision fp32"
+                )
+            model = source.onnx_fp16.read()
+        try:
+            self._session = ort.InferenceSession(model, so, providers=providers)
+        except (
+            Exception
+        ) as exc:  # onnxruntime raises several unrelated types for bad models
+            raise BackendError(
+                f"cannot load {source.label} with onnxruntime ({_first_line(exc)}); the ONNX file is corrupt "
+                "or not a model: restore or re-export the pack"
+            ) from exc
+        if self._cuda and "CUDAExecutionProvider" not in self._session.get_providers():
+            # onnxruntime silently falls back to the CPU when CUDA cannot start (no driver).
+            raise BackendError(
+                f"onnxruntime could not start CUDA for {source.label} (no GPU or driver?); use --device cpu"
+            )
+        self._input = self._session.get_inputs()[0].name
+        self._outputs = [o.name for o in self._session.get_outputs()]
+        self._binding = self._session.io_binding() if self._cuda else None
+
+    @property
+    def inputs(self) -> tuple[TensorSpec, ...]:
+        return tuple(
+            TensorSpec(i.name, tuple(i.shape), i.type)
+            for i in self._session.get_inputs()
+        )
+
+    @property
+    def outputs(self) -> tuple[TensorSpec, ...]:
+        return tuple(
+            TensorSpec(o.name, tuple(o.shape), o.type)
+            for o in self._session.get_outputs()
+        )
+
+    def infer(self, batch: np.ndarray) -> list[np.ndarray]:
+        if self._binding is None:
+            return self._session.run(self._outputs, {self._input: batch})
+        # IO binding: one host-to-device copy in, outputs left on the device until fetched,
+        # instead of the per-call staging that run() does.
+        binding = self._binding
+        binding.clear_binding_inputs()
+        binding.clear_binding_outputs()
+        device_input = self._ort.OrtValue.ortvalue_from_numpy(
+            np.ascontiguousarray(batch), "cuda", self._device_id
+        )
+        binding.bind_ortvalue_input(self._input, device_input)
+        for name in self._outputs:
+            binding.bind_output(name, "cuda", self._device_id)
+        self._session.run_with_iobinding(binding)
+        return list(binding.copy_outputs_to_cpu())
+
+    def close(self) -> None:
+        self._binding = None
+        self._session = None  # type: ignore[assignment]

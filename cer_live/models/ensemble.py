@@ -1,0 +1,105 @@
+"""Every pack member on one batch of aligned faces, then fusion."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from . import backends
+from ..faces.align import align
+from .backends import BackendOptions
+from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, composition_matrix
+from .fusion import fuse
+from ..messages import Detection, FaceScores
+from .packs import MemberSpec, Pack
+from .preprocess import to_tensor
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _finite_mean(stack: np.ndarray) -> np.ndarray:
+    """Mean over members of (members, faces, classes), skipping non-finite rows; flat if none is left."""
+    ok = np.isfinite(stack).all(axis=2, keepdims=True)
+    total = np.where(ok, stack, 0.0).sum(axis=0)
+    count = ok.sum(axis=0)
+    return np.where(count > 0, total / np.maximum(count, 1), 1.0 / stack.shape[2]).astype(np.float32)
+
+
+class Member:
+    """One loaded member: maps its raw output to (compound, basic) in canonical order."""
+
+    def __init__(self, spec: MemberSpec, backend: str, options: BackendOptions) -> None:
+        self.spec = spec
+        self.engine = backends.create(backend, spec.source, options)
+        if spec.output_kind == "basic_probabilities":
+            self._order = np.array([spec.classes.index(c) if c in spec.classes else -1 for c in BASIC_CLASSES])
+            self._compose = composition_matrix(BASIC_CLASSES).T  # built once, not per frame
+        else:
+            self._order = np.array([spec.classes.index(c) for c in COMPOUND_CLASSES])
+
+    def run(self, tensor: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        out = self.engine.infer(tensor)[0].astype(np.float32)
+        if self.spec.output_kind == "basic_probabilities":
+            basic = np.where(self._order >= 0, out[:, self._order.clip(0)], 0.0).astype(np.float32)
+            return basic @ self._compose, basic
+        probs = softmax(out) if self.spec.output_kind == "compound_logits" else out
+        return probs[:, self._order], None
+
+
+class Ensemble:
+    def __init__(self, pack: Pack, backend: str = "auto", options: BackendOptions | None = None) -> None:
+        options = options or BackendOptions()
+        self.pack = pack
+        self.members = [Member(spec, backend, options) for spec in pack.members]
+        self.weights = np.array([m.spec.weight for m in self.members])
+        # Members that agree on alignment and preprocessing share one crop and one tensor.
+        self._groups: dict[tuple, list[int]] = {}
+        for index, member in enumerate(self.members):
+            self._groups.setdefault(member.spec.preprocess_key, []).append(index)
+
+    def score(self, image: np.ndarray, detections: tuple[Detection, ...]) -> tuple[tuple[FaceScores, ...], dict[str, float]]:
+        """Scores per detection and the time spent aligning and inferring (ms)."""
+        if not detections:
+            return (), {"align": 0.0, "infer": 0.0}
+        align_ms = infer_ms = 0.0
+        compound: dict[int, np.ndarray] = {}
+        basic: list[np.ndarray] = []
+        for indices in self._groups.values():
+            spec = self.members[indices[0]].spec
+            t0 = time.perf_counter()
+            tensor = to_tensor(align(image, detections, spec.template, spec.size), spec.colour, spec.mean, spec.std)
+            t1 = time.perf_counter()
+            for index in indices:
+                c, b = self.members[index].run(tensor)
+                compound[index] = c
+                if b is not None:
+                    basic.append(b)
+            align_ms += (t1 - t0) * 1000
+            infer_ms += (time.perf_counter() - t1) * 1000
+        # Stacked in manifest order so that each member meets its own weight.
+        per_member = np.stack([compound[i] for i in range(len(self.members))])
+        fused = fuse(per_member, self.pack.fusion, self.weights)
+        # A member with non-finite output (e.g. FP16 overflow) abstains inside fuse(); a face on
+        # which all abstain gets a flat score rather than NaN, which JSON cannot carry.
+        fused = np.where(np.isfinite(fused), fused, np.float32(1.0 / fused.shape[1]))
+        # Basic probabilities are averaged over the members that have them.
+        fused_basic = _finite_mean(np.stack(basic)) if basic else None
+        names = tuple(m.spec.name for m in self.members)
+        faces = tuple(
+            FaceScores(
+                compound=fused[i],
+                basic=None if fused_basic is None else fused_basic[i],
+                members=names,
+                member_compound=per_member[:, i],
+            )
+            for i in range(len(detections))
+        )
+        return faces, {"align": align_ms, "infer": infer_ms}
+
+    def close(self) -> None:
+        for member in self.members:
+            member.engine.close()

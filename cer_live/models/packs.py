@@ -1,0 +1,310 @@
+"""Model packs: the manifest schema, where packs are found, and validation at load.
+
+A pack is a folder holding `pack.json` and the ONNX files it names. The manifest says
+everything the runtime needs (preprocessing, alignment, output kind, class order); nothing
+is guessed from tensor shapes or node names.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..faces.align import ARCFACE_TEMPLATE, loosen
+from .backends.base import ModelSource, VerifiedFile, check_sha256
+from .backends.base import sha256 as sha256  # the pack digest, for recipes and tests
+from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, COMPOUND_COMPONENTS
+from ..faces.detect import DetectorConfig
+from ..errors import PackError
+from .onnx_meta import OnnxFormatError, read_info
+
+MANIFEST = "pack.json"
+FORMAT = "cer-live-pack/1"
+OUTPUT_KINDS = ("basic_probabilities", "compound_logits", "compound_probabilities")
+COLOURS = ("bgr", "rgb", "gray")
+TEMPLATES = {"arcface": ARCFACE_TEMPLATE}
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    name: str
+    model: bytes
+    sha256: str
+    size: tuple[int, int]  # width, height
+    colour: str
+    mean: tuple[float, ...]  # applied after scaling pixels to [0, 1]
+    std: tuple[float, ...]
+    template: np.ndarray  # (5, 2) unit coordinates
+    output_kind: str
+    classes: tuple[str, ...]
+    weight: float = 1.0
+    fp16: VerifiedFile | None = None  # the FP16 ONNX variant, when exported
+    torch_arch: str | None = None  # torchvision architecture, for the torch backend
+    torch_weights: VerifiedFile | None = None  # its state_dict
+
+    @property
+    def source(self) -> ModelSource:
+        return ModelSource(
+            onnx=self.model,
+            sha256=self.sha256,
+            label=f"member '{self.name}'",
+            onnx_fp16=self.fp16,
+            torch_arch=self.torch_arch,
+            torch_weights=self.torch_weights,
+        )
+
+    @property
+    def preprocess_key(self) -> tuple:
+        """Members with equal keys share one preprocessed batch."""
+        return (self.size, self.colour, self.mean, self.std, self.template.tobytes())
+
+
+@dataclass(frozen=True)
+class DetectorSpec:
+    model: bytes
+    sha256: str
+    config: DetectorConfig
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    path: Path
+    description: str
+    detector: DetectorSpec
+    members: tuple[MemberSpec, ...]
+    fusion: str
+    manifest: dict[str, Any]
+
+
+def search_path(extra: list[Path] | None = None) -> list[Path]:
+    """Folders searched for packs by name, first match wins."""
+    paths = list(extra or [])
+    env = os.environ.get("CER_LIVE_PACKS")
+    if env:
+        paths += [Path(p) for p in env.split(os.pathsep) if p]
+    paths.append(Path.cwd() / "engines")
+    paths.append(Path(__file__).resolve().parents[2] / "engines")  # a source checkout
+    paths.append(Path(sys.prefix) / "share" / "cer-live" / "engines")  # a wheel install
+    unique: list[Path] = []
+    for p in paths:
+        if p.resolve() not in [u.resolve() for u in unique]:
+            unique.append(p)
+    return unique
+
+
+def list_packs() -> list[Path]:
+    found: dict[str, Path] = {}
+    for root in search_path():
+        if root.is_dir():
+            for manifest in sorted(root.glob(f"*/{MANIFEST}")):
+                found.setdefault(manifest.parent.name, manifest.parent)
+    return list(found.values())
+
+
+def find_pack(name_or_path: str) -> Path:
+    candidate = Path(name_or_path).expanduser()
+    if candidate.is_dir():
+        if not (candidate / MANIFEST).is_file():
+            raise PackError(f"'{candidate}' has no {MANIFEST}; point --pack at a pack folder or name")
+        return candidate
+    for root in search_path():
+        if (root / name_or_path / MANIFEST).is_file():
+            return root / name_or_path
+    known = ", ".join(p.name for p in list_packs()) or "none found"
+    raise PackError(f"unknown pack '{name_or_path}' (known: {known}); run 'cer-live packs list'")
+
+
+def load_pack(name_or_path: str) -> Pack:
+    path = find_pack(name_or_path)
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PackError(f"pack '{path.name}': {MANIFEST} is not valid JSON ({exc}); restore it") from exc
+    reader = _Reader(path, manifest)
+    return reader.pack()
+
+
+class _Reader:
+    """Validates one manifest; every error names the pack, the field and the fix."""
+
+    def __init__(self, path: Path, manifest: Any) -> None:
+        self.path = path
+        self.manifest = manifest
+
+    def fail(self, where: str, problem: str) -> PackError:
+        return PackError(f"pack '{self.path.name}': {where}: {problem}")
+
+    def field(self, obj: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+        if not isinstance(obj, dict) or key not in obj:
+            raise self.fail(where, f"missing '{key}'; see the pack format in the README")
+        value = obj[key]
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            raise self.fail(where, f"'{key}' has the wrong type ({type(value).__name__})")
+        return value
+
+    def pack(self) -> Pack:
+        m = self.manifest
+        fmt = self.field(m, "format", str, MANIFEST)
+        if fmt != FORMAT:
+            raise self.fail(MANIFEST, f"format '{fmt}' is not '{FORMAT}'; re-export the pack with this cer-live")
+        members_raw = self.field(m, "members", list, MANIFEST)
+        if not members_raw:
+            raise self.fail(MANIFEST, "lists no members")
+        members = tuple(self.member(raw, i) for i, raw in enumerate(members_raw))
+        names = [mem.name for mem in members]
+        if len(set(names)) != len(names):
+            raise self.fail("members", f"member names repeat: {names}")
+        fusion = m.get("fusion", "mean")
+        if fusion not in ("mean", "weighted_mean", "majority"):
+            raise self.fail("fusion", f"unknown rule '{fusion}' (mean, weighted_mean, majority)")
+        return Pack(
+            name=str(m.get("name", self.path.name)),
+            path=self.path,
+            description=str(m.get("description", "")),
+            detector=self.detector(self.field(m, "detector", dict, MANIFEST)),
+            members=members,
+            fusion=fusion,
+            manifest=m,
+        )
+
+    def model_bytes(self, obj: dict, where: str) -> tuple[bytes, str]:
+        expected = self.field(obj, "sha256", str, where).lower()
+        if "file" in obj:
+            file = self.path / self.field(obj, "file", str, where)
+            if not file.is_file():
+                raise self.fail(where, f"file '{file.name}' is missing; restore it or re-export the pack")
+            data = file.read_bytes()
+            origin = file.name
+        elif "python_bytes" in obj:
+            ref = self.field(obj, "python_bytes", str, where)
+            module, _, attr = ref.partition(":")
+            try:
+                data = getattr(importlib.import_module(module), attr)
+            except (ImportError, AttributeError) as exc:
+                raise self.fail(where, f"cannot read model bytes from '{ref}' ({exc}); reinstall cer-live") from exc
+            origin = ref
+        else:
+            raise self.fail(where, "needs 'file' or 'python_bytes'")
+        try:
+            return data, check_sha256(data, expected, origin)
+        except PackError as exc:
+            raise self.fail(where, str(exc)) from exc
+
+    def detector(self, d: dict) -> DetectorSpec:
+        where = "detector"
+        kind = self.field(d, "kind", str, where)
+        if kind != "retinaface":
+            raise self.fail(where, f"kind '{kind}' is not supported (retinaface)")
+        model, digest = self.model_bytes(d, where)
+        defaults = DetectorConfig()
+        try:
+            config = DetectorConfig(
+                mean_bgr=tuple(float(v) for v in d.get("mean_bgr", defaults.mean_bgr)),  # type: ignore[arg-type]
+                steps=tuple(int(v) for v in d.get("steps", defaults.steps)),
+                min_sizes=tuple(tuple(int(s) for s in level) for level in d.get("min_sizes", defaults.min_sizes)),
+                variances=tuple(float(v) for v in d.get("variances", defaults.variances)),  # type: ignore[arg-type]
+                input_long_side=int(d.get("input_long_side", defaults.input_long_side)),
+                score_threshold=float(d.get("score_threshold", defaults.score_threshold)),
+                nms_threshold=float(d.get("nms_threshold", defaults.nms_threshold)),
+            )
+        except (TypeError, ValueError) as exc:
+            raise self.fail(where, f"bad value ({exc})") from exc
+        if len(config.steps) != len(config.min_sizes) or len(config.mean_bgr) != 3 or len(config.variances) != 2:
+            raise self.fail(where, "steps/min_sizes/mean_bgr/variances have inconsistent lengths")
+        return DetectorSpec(model=model, sha256=digest, config=config)
+
+    def member(self, raw: Any, index: int) -> MemberSpec:
+        where = f"members[{index}]"
+        name = self.field(raw, "name", str, where)
+        where = f"member '{name}'"
+        model, digest = self.model_bytes(raw, where)
+        inp = self.field(raw, "input", dict, where)
+        size = self.field(inp, "size", list, where + ".input")
+        if len(size) != 2 or not all(isinstance(v, int) and 8 <= v <= 2048 for v in size):
+            raise self.fail(where, f"input size {size} must be [width, height] in pixels")
+        colour = self.field(inp, "colour", str, where + ".input")
+        if colour not in COLOURS:
+            raise self.fail(where, f"colour '{colour}' is not one of {COLOURS}")
+        channels = 1 if colour == "gray" else 3
+        mean = tuple(float(v) for v in self.field(inp, "mean", list, where + ".input"))
+        std = tuple(float(v) for v in self.field(inp, "std", list, where + ".input"))
+        if len(mean) != channels or len(std) != channels or any(s <= 0 for s in std):
+            raise self.fail(where, f"mean/std need {channels} value(s), std > 0")
+        out = self.field(raw, "output", dict, where)
+        kind = self.field(out, "kind", str, where + ".output")
+        if kind not in OUTPUT_KINDS:
+            raise self.fail(where, f"output kind '{kind}' is not one of {OUTPUT_KINDS}")
+        classes = tuple(self.field(out, "classes", list, where + ".output"))
+        if kind == "basic_probabilities":
+            needed = {c for pair in COMPOUND_COMPONENTS for c in pair}
+            if not needed <= set(classes) or not set(classes) <= set(BASIC_CLASSES):
+                raise self.fail(where, f"basic classes {list(classes)} must be drawn from {list(BASIC_CLASSES)} and hold every compound component")
+        elif sorted(classes) != sorted(COMPOUND_CLASSES):
+            raise self.fail(where, f"compound classes {list(classes)} do not match the seven ABAW classes")
+        self.check_onnx(model, where, (channels, size[1], size[0]), classes)
+        return MemberSpec(
+            name=name,
+            model=model,
+            sha256=digest,
+            size=(size[0], size[1]),
+            colour=colour,
+            mean=mean,
+            std=std,
+            template=self.template(self.field(raw, "alignment", dict, where), where),
+            output_kind=kind,
+            classes=classes,
+            weight=float(raw.get("weight", 1.0)),
+            fp16=self.optional_file(raw.get("fp16"), where + ".fp16"),
+            torch_arch=raw["torch"].get("arch") if isinstance(raw.get("torch"), dict) else None,
+            torch_weights=self.optional_file(raw.get("torch"), where + ".torch"),
+        )
+
+    def optional_file(self, obj: Any, where: str) -> VerifiedFile | None:
+        """A file that only some backends read: checked for presence now, sha256 when read."""
+        if obj is None:
+            return None
+        file = self.path / self.field(obj, "file", str, where)
+        if not file.is_file():
+            raise self.fail(where, f"file '{file.name}' is missing; restore it or re-export the pack")
+        return VerifiedFile(file, self.field(obj, "sha256", str, where).lower())
+
+    def check_onnx(self, model: bytes, where: str, chw: tuple[int, int, int], classes: tuple[str, ...]) -> None:
+        """The ONNX must take the input the manifest describes and declare the same class order."""
+        try:
+            info = read_info(model)
+        except OnnxFormatError as exc:
+            raise self.fail(where, f"the model file is corrupt or not ONNX ({exc}); restore it or re-export the pack") from exc
+        declared = info.input_shape[1:]
+        if len(declared) != 3 or any(isinstance(d, int) and d != want for d, want in zip(declared, chw)):
+            raise self.fail(
+                where,
+                f"the ONNX input is {'x'.join(map(str, info.input_shape))} but the manifest says "
+                f"batch x {'x'.join(map(str, chw))}; fix input.size/colour or re-export the pack",
+            )
+        own = info.metadata.get("classes")
+        if own is not None and tuple(c.strip() for c in own.split(",")) != classes:
+            raise self.fail(
+                where,
+                f"class order in the manifest {list(classes)} differs from the model's own [{own}]; "
+                "labels would be swapped: fix output.classes or re-export the pack",
+            )
+
+    def template(self, a: dict, where: str) -> np.ndarray:
+        base = a.get("template", "arcface")
+        if isinstance(base, str):
+            if base not in TEMPLATES:
+                raise self.fail(where, f"alignment template '{base}' is unknown ({', '.join(TEMPLATES)})")
+            points = TEMPLATES[base]
+        else:
+            points = tuple(tuple(p) for p in base)
+            if len(points) != 5 or any(len(p) != 2 for p in points):
+                raise self.fail(where, "an explicit alignment template needs five [x, y] points")
+        return loosen(points, float(a.get("scale", 1.0)), float(a.get("shift_y", 0.0)))  # type: ignore[arg-type]

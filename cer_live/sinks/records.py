@@ -1,0 +1,100 @@
+"""FrameResult -> JSON-ready records: one schema shared by every structured sink."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..classes import BASIC_CLASSES, COMPOUND_CLASSES
+from ..messages import FaceResult, FaceScores, FrameResult, StatusEvent
+
+
+def _named(values: np.ndarray | None, names: tuple[str, ...]) -> dict[str, float] | None:
+    if values is None:
+        return None
+    return {n: round(float(v), 5) for n, v in zip(names, values)}
+
+
+def top_label(scores: FaceScores) -> tuple[int, str, float]:
+    idx = int(np.argmax(scores.compound))
+    return idx, COMPOUND_CLASSES[idx], float(scores.compound[idx])
+
+
+def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
+    det = face.detection
+    label_id, label, prob = top_label(face.smoothed)
+    raw_id, raw_label, raw_prob = top_label(face.raw)
+    return {
+        "type": "face",
+        "frame": result.frame.frame_id,
+        "t": round(result.frame.pts, 4),
+        "image": result.frame.name,
+        "track": face.track_id,
+        "protagonist": face.protagonist,
+        "box": [round(v, 1) for v in det.box],
+        "det_score": round(det.score, 4),
+        "landmarks": [[round(x, 1), round(y, 1)] for x, y in det.landmarks],
+        "label": label,
+        "label_id": label_id,
+        "prob": round(prob, 5),
+        "label_raw": raw_label,
+        "label_raw_id": raw_id,
+        "prob_raw": round(raw_prob, 5),
+        "compound": _named(face.smoothed.compound, COMPOUND_CLASSES),
+        "basic": _named(face.smoothed.basic, BASIC_CLASSES),
+        "compound_raw": _named(face.raw.compound, COMPOUND_CLASSES),
+        "basic_raw": _named(face.raw.basic, BASIC_CLASSES),
+        "fresh": face.fresh,
+        "members": _members(face.raw),
+        "fallback": face.fallback,
+        "fallback_from": face.fallback_from,
+        "dropped": result.frame.dropped,
+        "latency_ms": _latency(result),
+    }
+
+
+def _members(scores: FaceScores) -> dict[str, dict[str, Any] | None] | None:
+    """Each member's own vote: label, its probability, and its seven compound probabilities."""
+    if scores.member_compound is None:
+        return None
+    out: dict[str, dict[str, Any] | None] = {}
+    for name, probs in zip(scores.members, scores.member_compound):
+        if not np.isfinite(probs).all():
+            out[name] = None  # this member abstained on this face
+            continue
+        idx = int(np.argmax(probs))
+        out[name] = {"label": COMPOUND_CLASSES[idx], "prob": round(float(probs[idx]), 5), "compound": [round(float(v), 5) for v in probs]}
+    return out
+
+
+def empty_record(result: FrameResult) -> dict[str, Any]:
+    return {
+        "type": "empty",
+        "frame": result.frame.frame_id,
+        "t": round(result.frame.pts, 4),
+        "image": result.frame.name,
+        "dropped": result.frame.dropped,
+        "latency_ms": _latency(result),
+    }
+
+
+def frame_records(result: FrameResult) -> list[dict[str, Any]]:
+    if not result.faces:
+        return [empty_record(result)]
+    return [face_record(result, face) for face in result.faces]
+
+
+def _latency(result: FrameResult) -> dict[str, float]:
+    return {k: round(v, 3) for k, v in result.stage_ms.items()}
+
+
+def event_record(event: StatusEvent) -> dict[str, Any]:
+    return {
+        "type": "status",
+        "event": event.kind,
+        "source": event.source,
+        "wall": event.wall,
+        "attempt": event.attempt,
+        "detail": event.detail,
+    }
