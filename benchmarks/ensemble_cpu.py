@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cer_live import PRODUCER, samples  # noqa: E402
+from cer_live.cache import cache_dir  # noqa: E402
 from cer_live.models import backends  # noqa: E402
 from cer_live.models.backends import BackendOptions  # noqa: E402
 from cer_live.faces.detect import RetinaFaceDetector  # noqa: E402
@@ -47,7 +48,7 @@ FIVE = ("mobilenet_v2", "resnet18", "resnet152", "densenet121", "densenet201")
 def ensure_pack(path: Path | None) -> Path:
     if path is not None:
         return path
-    target = samples.cache_dir() / "bench-engines" / "five"
+    target = cache_dir() / "bench-engines" / "five"
     if not (target / "pack.json").is_file():
         from cer_live.export.build import ExportOptions, MemberInput, export_pack
 

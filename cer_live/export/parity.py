@@ -11,7 +11,7 @@ from torch import nn
 
 from ..models import backends
 from ..models.backends import BackendOptions
-from ..models.ensemble import softmax
+from ..models.softmax import softmax
 from ..errors import ParityError
 
 FP32_MAX_ABS_DIFF = 1e-4  # on softmax probabilities

@@ -14,11 +14,7 @@ from .fusion import fuse
 from ..messages import Detection, FaceScores
 from .packs import MemberSpec, Pack
 from .preprocess import to_tensor
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+from .softmax import softmax
 
 
 def _finite_mean(stack: np.ndarray) -> np.ndarray:

@@ -7,7 +7,6 @@ is guessed from tensor shapes or node names.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sys
@@ -17,11 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from ..faces.align import ARCFACE_TEMPLATE, loosen
-from .backends.base import ModelSource, VerifiedFile, check_sha256
-from .backends.base import sha256 as sha256  # the pack digest, for recipes and tests
+from .backends.base import ModelSource
+from .integrity import Verified, VerifiedFile, VerifiedPythonBytes
+from .integrity import sha256 as sha256  # the pack digest, for recipes and tests
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, COMPOUND_COMPONENTS
-from ..faces.detect import DetectorConfig
+from ..faces.detector_config import DetectorConfig
+from ..faces.templates import TEMPLATES, loosen
 from ..errors import PackError
 from .onnx_meta import OnnxFormatError, read_info
 
@@ -29,14 +29,12 @@ MANIFEST = "pack.json"
 FORMAT = "cer-live-pack/1"
 OUTPUT_KINDS = ("basic_probabilities", "compound_logits", "compound_probabilities")
 COLOURS = ("bgr", "rgb", "gray")
-TEMPLATES = {"arcface": ARCFACE_TEMPLATE}
 
 
 @dataclass(frozen=True)
 class MemberSpec:
     name: str
-    model: bytes
-    sha256: str
+    model: Verified  # read (and checked) when an engine loads it; never held
     size: tuple[int, int]  # width, height
     colour: str
     mean: tuple[float, ...]  # applied after scaling pixels to [0, 1]
@@ -50,10 +48,13 @@ class MemberSpec:
     torch_weights: VerifiedFile | None = None  # its state_dict
 
     @property
+    def sha256(self) -> str:
+        return self.model.sha256
+
+    @property
     def source(self) -> ModelSource:
         return ModelSource(
             onnx=self.model,
-            sha256=self.sha256,
             label=f"member '{self.name}'",
             onnx_fp16=self.fp16,
             torch_arch=self.torch_arch,
@@ -68,9 +69,12 @@ class MemberSpec:
 
 @dataclass(frozen=True)
 class DetectorSpec:
-    model: bytes
-    sha256: str
+    model: Verified  # checked when the detector's engine loads it
     config: DetectorConfig
+
+    @property
+    def sha256(self) -> str:
+        return self.model.sha256
 
 
 @dataclass(frozen=True)
@@ -175,26 +179,21 @@ class _Reader:
             manifest=m,
         )
 
-    def model_bytes(self, obj: dict, where: str) -> tuple[bytes, str]:
+    def model_source(self, obj: dict, where: str) -> Verified:
+        """Where a model's bytes live; nothing is read, imported or run here."""
         expected = self.field(obj, "sha256", str, where).lower()
         if "file" in obj:
             file = self.path / self.field(obj, "file", str, where)
             if not file.is_file():
                 raise self.fail(where, f"file '{file.name}' is missing; restore it or re-export the pack")
-            data = file.read_bytes()
-            origin = file.name
-        elif "python_bytes" in obj:
-            ref = self.field(obj, "python_bytes", str, where)
-            module, _, attr = ref.partition(":")
-            try:
-                data = getattr(importlib.import_module(module), attr)
-            except (ImportError, AttributeError) as exc:
-                raise self.fail(where, f"cannot read model bytes from '{ref}' ({exc}); reinstall cer-live") from exc
-            origin = ref
-        else:
-            raise self.fail(where, "needs 'file' or 'python_bytes'")
+            return VerifiedFile(file, expected)
+        if "python_bytes" in obj:
+            return VerifiedPythonBytes(self.field(obj, "python_bytes", str, where), expected)
+        raise self.fail(where, "needs 'file' or 'python_bytes'")
+
+    def verified_bytes(self, model: Verified, where: str) -> bytes:
         try:
-            return data, check_sha256(data, expected, origin)
+            return model.read()
         except PackError as exc:
             raise self.fail(where, str(exc)) from exc
 
@@ -203,7 +202,8 @@ class _Reader:
         kind = self.field(d, "kind", str, where)
         if kind != "retinaface":
             raise self.fail(where, f"kind '{kind}' is not supported (retinaface)")
-        model, digest = self.model_bytes(d, where)
+        model = self.model_source(d, where)
+        self.verified_bytes(model, where)  # a changed detector fails at load, as a member does
         defaults = DetectorConfig()
         try:
             config = DetectorConfig(
@@ -219,13 +219,13 @@ class _Reader:
             raise self.fail(where, f"bad value ({exc})") from exc
         if len(config.steps) != len(config.min_sizes) or len(config.mean_bgr) != 3 or len(config.variances) != 2:
             raise self.fail(where, "steps/min_sizes/mean_bgr/variances have inconsistent lengths")
-        return DetectorSpec(model=model, sha256=digest, config=config)
+        return DetectorSpec(model=model, config=config)
 
     def member(self, raw: Any, index: int) -> MemberSpec:
         where = f"members[{index}]"
         name = self.field(raw, "name", str, where)
         where = f"member '{name}'"
-        model, digest = self.model_bytes(raw, where)
+        model = self.model_source(raw, where)
         inp = self.field(raw, "input", dict, where)
         size = self.field(inp, "size", list, where + ".input")
         if len(size) != 2 or not all(isinstance(v, int) and 8 <= v <= 2048 for v in size):
@@ -249,11 +249,11 @@ class _Reader:
                 raise self.fail(where, f"basic classes {list(classes)} must be drawn from {list(BASIC_CLASSES)} and hold every compound component")
         elif sorted(classes) != sorted(COMPOUND_CLASSES):
             raise self.fail(where, f"compound classes {list(classes)} do not match the seven ABAW classes")
-        self.check_onnx(model, where, (channels, size[1], size[0]), classes)
+        # Read once to check it, then let go: the engine reads (and checks) it again when it loads.
+        self.check_onnx(self.verified_bytes(model, where), where, (channels, size[1], size[0]), classes)
         return MemberSpec(
             name=name,
             model=model,
-            sha256=digest,
             size=(size[0], size[1]),
             colour=colour,
             mean=mean,

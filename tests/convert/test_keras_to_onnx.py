@@ -42,4 +42,4 @@ def test_committed_model_is_what_the_recipe_builds(model):
     shipped = create("onnxruntime", member.model, BackendOptions(1))
     x = np.random.default_rng(2).uniform(-1, 1, (4, 1, 64, 64)).astype(np.float32)
     assert np.abs(fresh.infer(x)[0] - shipped.infer(x)[0]).max() < 1e-6
-    assert sha256(member.model) == member.sha256
+    assert sha256(member.model.read()) == member.sha256

@@ -33,7 +33,7 @@ def test_members_export_with_dynamic_batch_metadata_and_checker(small_pack):
     pack = load_pack(str(small_pack.path))
     assert [m.name for m in pack.members] == ["mobilenet_v2", "resnet18"]
     for spec in pack.members:
-        proto = onnx.load_from_string(spec.model)
+        proto = onnx.load_from_string(spec.model.read())
         onnx.checker.check_model(proto, full_check=True)
         assert (
             max(o.version for o in proto.opset_import if o.domain in ("", "ai.onnx"))
@@ -73,7 +73,7 @@ def test_fp16_variant_keeps_float32_io_and_halves_the_file(small_pack):
         assert half.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
         assert half.graph.output[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
         assert {p.key: p.value for p in half.metadata_props}["precision"] == "fp16"
-        assert spec.fp16.path.stat().st_size < 0.6 * len(spec.model)
+        assert spec.fp16.path.stat().st_size < 0.6 * len(spec.model.read())
 
 
 def test_fused_graph_gives_each_member_its_own_output(small_pack):

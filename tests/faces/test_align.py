@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from cer_live.faces.align import ARCFACE_TEMPLATE, align, loosen, similarity
+from cer_live.faces.align import align, similarity
+from cer_live.faces.templates import ARCFACE_TEMPLATE, loosen
 from cer_live.messages import Detection
 
 

@@ -6,7 +6,8 @@ import importlib
 from collections.abc import Callable
 
 from ...errors import BackendError
-from .base import Backend, BackendOptions, ModelSource, TensorSpec, VerifiedFile
+from ..integrity import Verified, VerifiedBytes, VerifiedFile
+from .base import Backend, BackendOptions, ModelSource, TensorSpec
 
 # name -> (module, class, what to install when it is missing); imported lazily so that the
 # runtime never pulls in an engine it does not use.
@@ -59,14 +60,12 @@ def _factory(name: str) -> Callable[..., Backend]:
 
 
 def create(
-    name: str, model: bytes | ModelSource, options: BackendOptions, label: str = "model"
+    name: str, model: bytes | Verified | ModelSource, options: BackendOptions, label: str = "model"
 ) -> Backend:
     """Load a model on the named backend; 'auto' picks the first that loads on the device."""
-    source = (
-        model
-        if isinstance(model, ModelSource)
-        else ModelSource(onnx=model, label=label)
-    )
+    if isinstance(model, bytes):
+        model = VerifiedBytes(model, label)
+    source = model if isinstance(model, ModelSource) else ModelSource(onnx=model, label=label)
     name = canonical(name)
     if name == "auto":
         errors = []
@@ -87,6 +86,8 @@ __all__ = [
     "BackendOptions",
     "ModelSource",
     "TensorSpec",
+    "Verified",
+    "VerifiedBytes",
     "VerifiedFile",
     "available",
     "canonical",

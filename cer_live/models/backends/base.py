@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from ...errors import PackError
+from ..integrity import Verified, VerifiedFile
 
 PRECISIONS = ("fp32", "fp16", "auto")
 
@@ -21,48 +20,16 @@ class TensorSpec:
     dtype: str
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def check_sha256(data: bytes, expected: str, origin: str) -> str:
-    """The digest of `data`; PackError naming `origin` when it is not the manifest's."""
-    actual = sha256(data)
-    if actual != expected:
-        raise PackError(
-            f"{origin} sha256 is {actual[:12]}..., the manifest says {expected[:12]}...; "
-            "the file was changed: restore it or re-export the pack"
-        )
-    return actual
-
-
-@dataclass(frozen=True)
-class VerifiedFile:
-    """A file a pack names with its sha256; read and checked only when a backend needs it."""
-
-    path: Path
-    sha256: str
-
-    def read(self) -> bytes:
-        if not self.path.is_file():
-            raise PackError(
-                f"'{self.path}' is missing; restore it or re-export the pack"
-            )
-        data = self.path.read_bytes()
-        check_sha256(data, self.sha256, f"'{self.path.name}'")
-        return data
-
-
 @dataclass(frozen=True)
 class ModelSource:
     """Everything a backend may load one model from.
 
-    `onnx` (fp32, already verified) is always there; the FP16 ONNX and the torch weights are
-    optional and read lazily, so that a backend that does not need them never pays for them.
+    Every file is read, checked against its sha256 and handed over only when a backend loads
+    it, and the backend keeps no copy: a pack's bytes live no longer than loading them takes.
+    The FP16 ONNX and the torch weights are optional, for the backends that use them.
     """
 
-    onnx: bytes
-    sha256: str = ""
+    onnx: Verified
     label: str = "model"
     onnx_fp16: VerifiedFile | None = None
     torch_arch: str | None = None

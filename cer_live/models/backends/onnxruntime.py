@@ -42,7 +42,7 @@ class OnnxRuntimeBackend:
             providers.insert(
                 0, ("CUDAExecutionProvider", {"device_id": self._device_id})
             )
-        model = source.onnx
+        model = source.onnx.read()
         if resolve_precision(options, has_fp16=source.onnx_fp16 is not None) == "fp16":
             if source.onnx_fp16 is None:
                 raise BackendError(

@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ...cache import cache_dir
+
 log = logging.getLogger(__name__)
 
 
@@ -115,6 +117,4 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def default_cache_dir() -> Path:
-    from ...samples import cache_dir  # one cache root for fixtures and built engines
-
     return cache_dir() / "tensorrt"

@@ -16,7 +16,7 @@ import tensorrt as trt
 
 from ... import PRODUCER
 from ...errors import BackendError
-from .base import BackendOptions, ModelSource, TensorSpec, device_index, resolve_precision, sha256
+from .base import BackendOptions, ModelSource, TensorSpec, device_index, resolve_precision
 from .plan_cache import PlanCache, PlanKey, default_cache_dir
 
 try:  # cuda-python >= 12.8 moved the runtime bindings
@@ -110,7 +110,7 @@ class TensorRTBackend:
         self._logger = _TrtLogger()
         max_batch = max(1, options.max_batch)
         key = PlanKey(
-            onnx_sha256=source.sha256 or sha256(source.onnx),
+            onnx_sha256=source.onnx.sha256,
             tensorrt_version=trt.__version__,
             gpu_name=gpu_name,
             compute_capability=f"{props.major}.{props.minor}",
@@ -127,7 +127,7 @@ class TensorRTBackend:
                     "TensorRT could not load the cached plan for %s; rebuilding",
                     source.label,
                 )
-            plan = self._build(source.onnx, key, cache)
+            plan = self._build(source.onnx.read(), key, cache)
             engine = self._deserialise(runtime, plan)
             if engine is None:
                 raise BackendError(

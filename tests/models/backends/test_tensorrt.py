@@ -16,7 +16,7 @@ pytestmark = pytest.mark.gpu
 
 def _member():
     spec = load_pack("default").members[0]
-    return spec, ModelSource(onnx=spec.model, sha256=spec.sha256, label="member 'mini'")
+    return spec, ModelSource(onnx=spec.model, label="member 'mini'")
 
 
 def test_fp16_engine_matches_onnxruntime_and_is_cached(tmp_path):
