@@ -38,9 +38,9 @@ def write_failure(path: Path, exc: OSError) -> OutputError:
     folder = path.parent
     if exc.errno in _FULL:
         mount = mount_point(folder)
-        where = f"'{folder}'" if mount == folder.resolve() else f"'{folder}' (file system at '{mount}')"
+        disk = "" if mount == folder.resolve() else f"file system '{mount}', "
         return DiskFullError(
-            f"no space left on the disk holding {where} (writing {path.name}); free space or choose another --out"
+            f"no space left on the disk holding '{folder}' ({disk}writing {path.name}); free space or choose another --out"
         )
     reason = exc.strerror or type(exc).__name__
     return OutputError(f"cannot write '{path}' ({reason}); check the disk holding '{folder}' or choose another --out")
