@@ -53,6 +53,7 @@ class RecordFile:
         self.path = path
         self.offset = 0
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # a source from a subfolder keeps its folder
             self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         except OSError as exc:
             raise write_failure(path, exc) from exc

@@ -75,6 +75,7 @@ class AnnotatedVideoSink:
         if self._canvas.note:
             log.warning("annotated video %s: %s", self.path.name, self._canvas.note)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)  # a source from a subfolder keeps its folder
             self._out = av.open(str(self.path), "w", format="mp4", options=CONTAINER_OPTIONS)
         except OSError as exc:
             raise write_failure(self.path, exc) from exc

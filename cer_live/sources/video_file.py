@@ -22,14 +22,16 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpe
 class VideoFileSource:
     live = False
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, name: str | None = None) -> None:
         self.path = path
-        self.name = path.stem
+        self.name = name or path.stem
         self.label = str(path)
         if not path.exists():
             raise SourceError(f"no such file: '{path}'; check the path")
         if path.is_dir():
             raise SourceError(f"'{path}' is a folder; a folder source must hold images or videos")
+        if not path.is_file():  # a FIFO or a device would block the decoder or never end
+            raise SourceError(f"'{path}' is not a regular file; give a video file")
         if path.stat().st_size == 0:
             raise SourceError(f"'{path}' is empty (0 bytes); give a video with at least one frame")
         with native_stderr_silenced():
