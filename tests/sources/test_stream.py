@@ -26,6 +26,23 @@ def test_source_kinds_and_redaction():
     assert "hunter2" not in redact_all("cannot open rtsp://admin:hunter2@cam/x now")
 
 
+@pytest.mark.parametrize(
+    ("message", "redacted"),
+    [
+        ("cannot open 'rtsp://admin:pw@host/cam?token=abc' now", "cannot open 'rtsp://***@host/cam?token=***' now"),
+        ('"rtsp://admin:pw@host/cam?token=abc"', '"rtsp://***@host/cam?token=***"'),
+        ("see (rtsp://admin:pw@host/cam?token=abc), then", "see (rtsp://***@host/cam?token=***), then"),
+        ("a rtsp://u:pw@h/x?key=1, b https://h/y?sig=2.", "a rtsp://***@h/x?key=***, b https://h/y?sig=***."),
+        ("<rtsp://u:pw@h/c>; [http://u:pw@h/d]", "<rtsp://***@h/c>; [http://***@h/d]"),
+        ("'rtsp://a/x','rtsp://u:pw@b/y'", "'rtsp://a/x','rtsp://***@b/y'"),
+        ("http://h/clip_(1)?token=zz).", "http://h/clip_(1)?token=***)."),
+    ],
+)
+def test_redaction_leaves_the_prose_around_a_url_alone(message, redacted):
+    assert redact_all(message) == redacted
+    assert "pw" not in redact_all(message)
+
+
 def test_backoff_doubles_to_the_cap_with_jitter():
     import random
 
@@ -53,6 +70,15 @@ def test_bad_live_sources_get_one_line(tmp_path, spec, message):
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert message.format(port=port) in lines[0]
     assert "secret" not in result.stderr
+
+
+def test_the_error_line_keeps_the_quotes_around_a_redacted_url(tmp_path):
+    port = free_port()
+    result = cli("run", f"rtsp://user:secret@127.0.0.1:{port}/cam?token=abc", "--out", str(tmp_path / "o"), "--timeout", "1")
+    lines = [l for l in result.stderr.splitlines() if l.strip()]
+    assert result.code == 2 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"cannot open stream 'rtsp://***@127.0.0.1:{port}/cam?token=***': connection refused" in lines[0]
+    assert "secret" not in result.stderr and "abc" not in result.stderr
 
 
 @needs_server
