@@ -22,11 +22,3 @@ def small_disk(where: Path, size_kb: int) -> Iterator[Path]:
     finally:
         subprocess.run(["umount", "-l", str(where)], check=False)
 
-
-def fill(folder: Path, leave_bytes: int) -> None:
-    """Takes all but about `leave_bytes` of the free space (tmpfs counts whole 4 KiB pages)."""
-    import os
-
-    free = os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize
-    if free > leave_bytes:
-        (folder / "ballast").write_bytes(b"\0" * (free - leave_bytes))
