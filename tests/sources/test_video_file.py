@@ -45,6 +45,7 @@ def test_the_jsonl_t_is_the_presentation_time(tmp_path, sample):
     import av
 
     with av.open(str(tmp_path / "out" / "vfr.mp4")) as container:  # and the annotated video keeps them
+        assert container.streams.video[0].codec_context.name == "h264"
         assert [f.time for f in container.decode(video=0)] == pytest.approx(times, abs=1e-3)
 
 
