@@ -25,6 +25,10 @@ class OutputError(CerLiveError):
     """An output folder or file cannot be written."""
 
 
+class DiskFullError(OutputError):
+    """The disk holding an output filled up; the file was cut back to its last whole record."""
+
+
 class BackendError(CerLiveError):
     """An inference backend is unknown, unavailable or cannot load a model."""
 

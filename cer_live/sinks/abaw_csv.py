@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..messages import FrameResult
 from .records import top_label
+from .files import RecordFile
 
 HEADER = (
     "image_location,Fearfully_Surprised,Happily_Surprised,Sadly_Surprised,"
@@ -14,14 +15,22 @@ HEADER = (
 
 
 class AbawCsvSink:
-    """Frames with no face and no fallback within the age bound get no line (counted in `missing`)."""
+    """Frames with no face and no fallback within the age bound get no line (counted in `missing`).
+
+    Every line reaches the disk as it is written, whole, so the file ends on a whole row
+    after a crash or a full disk.
+    """
 
     name = "abaw_csv"
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._file = path.open("w", encoding="utf-8", newline="")
-        self._file.write(HEADER + "\n")
+        self._file = RecordFile(path)
+        try:
+            self._file.write(HEADER + "\n")
+        except Exception:
+            self._file.close()
+            raise
         self.missing = 0
 
     def write(self, result: FrameResult) -> None:
@@ -33,5 +42,4 @@ class AbawCsvSink:
         self._file.write(f"{result.frame.name},{label_id}\n")
 
     def close(self) -> None:
-        if not self._file.closed:
-            self._file.close()
+        self._file.close()

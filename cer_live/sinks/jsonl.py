@@ -8,29 +8,32 @@ from typing import Any
 
 from ..messages import FrameResult
 from .records import frame_records
+from .files import RecordFile
+
+
+def _line(record: dict[str, Any]) -> str:
+    return json.dumps(record, separators=(",", ":")) + "\n"
 
 
 class JsonlSink:
+    """Each frame's lines reach the disk together, so a crash or a full disk leaves whole frames."""
+
     name = "jsonl"
 
     def __init__(self, path: Path, header: dict[str, Any]) -> None:
         self.path = path
-        self._file = path.open("w", encoding="utf-8")
-        self._emit({"type": "header", **header})
+        self._file = RecordFile(path)
+        try:
+            self._file.write(_line({"type": "header", **header}))
+        except Exception:
+            self._file.close()
+            raise
 
     def write(self, result: FrameResult) -> None:
-        for record in frame_records(result):
-            self._emit(record)
-        # A flush per frame keeps every line whole on disk if the process is killed.
-        self._file.flush()
+        self._file.write("".join(_line(record) for record in frame_records(result)))
 
     def event(self, record: dict[str, Any]) -> None:
-        self._emit(record)
-        self._file.flush()
-
-    def _emit(self, record: dict[str, Any]) -> None:
-        self._file.write(json.dumps(record, separators=(",", ":")) + "\n")
+        self._file.write(_line(record))
 
     def close(self) -> None:
-        if not self._file.closed:
-            self._file.close()
+        self._file.close()

@@ -7,17 +7,22 @@ from pathlib import Path
 from ..errors import SourceError
 from .base import FrameSource
 from .images import IMAGE_SUFFIXES, ImageSequenceSource
+from .paths import media_in_folder, media_in_subfolders, require_regular_file, subfolders
 from .stream import StreamOptions, StreamSource
 from .urls import kind_of, redact
-from .video_file import VIDEO_SUFFIXES, VideoFileSource
+from .video_file import VideoFileSource
 
 
-def open_sources(spec: str, warnings: list[str] | None = None, stream: StreamOptions | None = None) -> list[FrameSource]:
+def open_sources(
+    spec: str, warnings: list[str] | None = None, stream: StreamOptions | None = None, recursive: bool = False
+) -> list[FrameSource]:
     """A webcam or stream URL gives one live source; a file gives one source; a folder gives
-    its images as one sequence and each video alone.
+    its images as one sequence and each video alone (with `recursive`, the same for every
+    subfolder, named by its path relative to the folder).
 
-    In a folder, a video that cannot be opened is skipped with a warning (appended to
-    `warnings`) so that one bad file does not stop a batch; a folder with nothing usable fails.
+    Anything skipped is said in `warnings`: a video that cannot be opened (so that one bad
+    file does not stop a batch), a media name that is not a regular file, media in
+    subfolders when not `recursive`. A folder with nothing usable fails.
     """
     kind = kind_of(spec)
     if kind in ("webcam", "stream"):
@@ -30,28 +35,42 @@ def open_sources(spec: str, warnings: list[str] | None = None, stream: StreamOpt
     path = Path(spec).expanduser()
     if not path.exists():
         raise SourceError(f"no such file or folder: '{spec}'; check the path")
-    if path.is_file():
-        if path.suffix.lower() in IMAGE_SUFFIXES:
-            return [ImageSequenceSource([path], path.stem)]
-        return [VideoFileSource(path)]
-    entries = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-    images = [p for p in entries if p.suffix.lower() in IMAGE_SUFFIXES]
-    videos = [p for p in entries if p.suffix.lower() in VIDEO_SUFFIXES]
-    if not images and not videos:
-        raise SourceError(f"folder '{path}' holds no images or videos; point SOURCE at a video, an image or a folder of them")
+    if path.is_dir():
+        notes: list[str] = []
+        sources = _folder_sources(path, notes, recursive)
+        if warnings is not None:
+            warnings.extend(notes)
+        return sources
+    require_regular_file(path)
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return [ImageSequenceSource([path], path.stem)]
+    return [VideoFileSource(path)]
+
+
+def _folder_sources(root: Path, notes: list[str], recursive: bool) -> list[FrameSource]:
     sources: list[FrameSource] = []
-    if images:
-        sources.append(ImageSequenceSource(images, path.name))
     problems: list[str] = []
-    for video in videos:
-        try:
-            sources.append(VideoFileSource(video))
-        except SourceError as exc:
-            problems.append(str(exc))
+    for folder in [root, *(subfolders(root) if recursive else [])]:
+        images, videos, odd = media_in_folder(folder)
+        rel = folder.relative_to(root).as_posix()
+        problems.extend(f"'{p}' is not a regular file" for p in odd)
+        if images:
+            sources.append(ImageSequenceSource(images, root.resolve().name if folder == root else rel))
+        for video in videos:
+            try:
+                sources.append(VideoFileSource(video, video.relative_to(root).with_suffix("").as_posix()))
+            except SourceError as exc:
+                problems.append(str(exc))
+    hidden = 0 if recursive else media_in_subfolders(root)
+    if hidden:
+        notes.append(f"{hidden} media file(s) in subfolders of '{root}' were skipped; pass --recursive to read them")
     if not sources:
-        raise SourceError(f"folder '{path}' holds no usable video: {problems[0]}")
-    if warnings is not None:
-        warnings.extend(f"skipped: {p}" for p in problems)
+        if problems:
+            raise SourceError(f"folder '{root}' holds no usable video: {problems[0]}")
+        if hidden:
+            raise SourceError(f"folder '{root}' holds no images or videos itself, {hidden} in its subfolders; pass --recursive to read them")
+        raise SourceError(f"folder '{root}' holds no images or videos; point SOURCE at a video, an image or a folder of them")
+    notes.extend(f"skipped: {p}" for p in problems)
     return sources
 
 

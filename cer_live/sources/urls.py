@@ -35,6 +35,30 @@ def redact(text: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+# Quotes, backticks and angle brackets are never part of a URL (RFC 3986 has them encoded).
+_IN_PROSE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"`<>]+")
+_CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+_TRAILING = "'\"`,.;:!?" + "".join(_CLOSERS)
+
+
+def _url_end(text: str) -> int:
+    """Where a URL found in prose ends: quotes and punctuation after it belong to the prose,
+    and so does a closing bracket that the URL did not open."""
+    end = len(text)
+    while end > 0 and text[end - 1] in _TRAILING:
+        ch = text[end - 1]
+        if ch in _CLOSERS and text[:end].count(_CLOSERS[ch]) >= text[:end].count(ch):
+            break  # balanced inside the URL, e.g. /clip_(1)
+        end -= 1
+    return end
+
+
+def _redact_found(match: re.Match[str]) -> str:
+    found = match.group(0)
+    end = _url_end(found)
+    return redact(found[:end]) + found[end:]
+
+
 def redact_all(message: str) -> str:
     """Every URL inside a free-text message redacted (for errors and logs)."""
-    return re.sub(r"[a-zA-Z][a-zA-Z0-9+.-]*://\S+", lambda m: redact(m.group(0)), message)
+    return _IN_PROSE.sub(_redact_found, message)

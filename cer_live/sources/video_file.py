@@ -1,4 +1,8 @@
-"""A video file decoded with OpenCV; every frame is kept."""
+"""A video file decoded with OpenCV; every frame is kept, at its presentation time.
+
+A frame's `pts` is the container's presentation timestamp (seconds from the stream's start),
+so a variable-frame-rate video keeps its real timing; index / fps would drift from it.
+"""
 
 from __future__ import annotations
 
@@ -18,14 +22,16 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpe
 class VideoFileSource:
     live = False
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, name: str | None = None) -> None:
         self.path = path
-        self.name = path.stem
+        self.name = name or path.stem
         self.label = str(path)
         if not path.exists():
             raise SourceError(f"no such file: '{path}'; check the path")
         if path.is_dir():
             raise SourceError(f"'{path}' is a folder; a folder source must hold images or videos")
+        if not path.is_file():  # a FIFO or a device would block the decoder or never end
+            raise SourceError(f"'{path}' is not a regular file; give a video file")
         if path.stat().st_size == 0:
             raise SourceError(f"'{path}' is empty (0 bytes); give a video with at least one frame")
         with native_stderr_silenced():
@@ -42,13 +48,24 @@ class VideoFileSource:
         self._first = first
         fps = cap.get(cv2.CAP_PROP_FPS)
         self.fps = float(fps) if fps and 1 <= fps <= 240 else 25.0
+        self._last_pts = -1.0
+        self._first_pts = self._pts()
         count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
         self.expected_frames = count if count > 0 else None
         self._warnings: list[str] = []
 
+    def _pts(self) -> float:
+        """The frame just read's presentation time; one nominal frame on when the container has none."""
+        pts = self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000
+        if not pts > self._last_pts:  # no timestamp (OpenCV says 0), or a broken one going back
+            pts = 0.0 if self._last_pts < 0 else self._last_pts + 1 / self.fps
+        self._last_pts = pts
+        return pts
+
     def frames(self) -> Iterator[Frame]:
         index = 0
         image = self._first
+        pts = self._first_pts
         self._first = None
         t_start = time.perf_counter()
         while image is not None:
@@ -56,7 +73,7 @@ class VideoFileSource:
             yield Frame(
                 frame_id=index,
                 t_capture=time.monotonic(),
-                pts=index / self.fps,
+                pts=pts,
                 image=image,
                 name=f"{self.name}/{index + 1:05d}.jpg",
                 decode_ms=decode_ms,
@@ -66,6 +83,8 @@ class VideoFileSource:
             ok, image = self._cap.read()
             if not ok:
                 image = None
+            else:
+                pts = self._pts()
         if self.expected_frames and index < self.expected_frames - max(5, self.expected_frames // 50):
             # Containers may round their frame count, hence the small slack before crying foul.
             raise SourceError(

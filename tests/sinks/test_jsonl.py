@@ -1,7 +1,12 @@
 import json
+import os
 
+import pytest
+
+from cer_live.errors import DiskFullError, OutputError
 from cer_live.sinks.jsonl import JsonlSink
 
+from .disk import small_disk
 from .factories import frame_result
 
 
@@ -23,3 +28,31 @@ def test_header_then_one_line_per_face_and_per_empty_frame(tmp_path):
     assert face["protagonist"] is True and rows[2]["protagonist"] is False
     assert rows[4]["fallback"] is True and rows[4]["fallback_from"] == 0
     assert face["latency_ms"] == {"detect": 1.0}
+
+
+def test_a_full_disk_cuts_back_to_the_last_whole_frame_and_says_so(tmp_path):
+    with small_disk(tmp_path / "disk", 64) as disk:
+        path = disk / "out.jsonl"
+        sink = JsonlSink(path, {"producer": "cer-live test"})
+        written = 0
+        with pytest.raises(DiskFullError) as info:
+            for i in range(100_000):
+                sink.write(frame_result(i, faces=3))
+                written += 1
+        sink.close()
+        message = str(info.value)
+        assert "\n" not in message and message.startswith(f"no space left on the disk holding '{disk}'")
+        assert "out.jsonl" in message and "choose another --out" in message
+        data = path.read_bytes()
+        assert data.endswith(b"\n") and len(data) > 32_000  # the disk was used, not refused
+        rows = [json.loads(line) for line in data.decode().splitlines()]  # every line whole
+        assert [r["frame"] for r in rows[1:]] == [i for i in range(written) for _ in range(3)]  # whole frames only
+
+
+def test_another_write_error_is_one_line_too(tmp_path):
+    sink = JsonlSink(tmp_path / "out.jsonl", {"producer": "cer-live test"})
+    os.close(sink._file._fd)  # the descriptor goes bad under the sink: EBADF on the next write
+    with pytest.raises(OutputError) as info:
+        sink.write(frame_result(0))
+    assert "\n" not in str(info.value) and "cannot write" in str(info.value) and not isinstance(info.value, DiskFullError)
+    sink._file._fd = None

@@ -26,6 +26,23 @@ def test_source_kinds_and_redaction():
     assert "hunter2" not in redact_all("cannot open rtsp://admin:hunter2@cam/x now")
 
 
+@pytest.mark.parametrize(
+    ("message", "redacted"),
+    [
+        ("cannot open 'rtsp://admin:pw@host/cam?token=abc' now", "cannot open 'rtsp://***@host/cam?token=***' now"),
+        ('"rtsp://admin:pw@host/cam?token=abc"', '"rtsp://***@host/cam?token=***"'),
+        ("see (rtsp://admin:pw@host/cam?token=abc), then", "see (rtsp://***@host/cam?token=***), then"),
+        ("a rtsp://u:pw@h/x?key=1, b https://h/y?sig=2.", "a rtsp://***@h/x?key=***, b https://h/y?sig=***."),
+        ("<rtsp://u:pw@h/c>; [http://u:pw@h/d]", "<rtsp://***@h/c>; [http://***@h/d]"),
+        ("'rtsp://a/x','rtsp://u:pw@b/y'", "'rtsp://a/x','rtsp://***@b/y'"),
+        ("http://h/clip_(1)?token=zz).", "http://h/clip_(1)?token=***)."),
+    ],
+)
+def test_redaction_leaves_the_prose_around_a_url_alone(message, redacted):
+    assert redact_all(message) == redacted
+    assert "pw" not in redact_all(message)
+
+
 def test_backoff_doubles_to_the_cap_with_jitter():
     import random
 
@@ -53,6 +70,15 @@ def test_bad_live_sources_get_one_line(tmp_path, spec, message):
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert message.format(port=port) in lines[0]
     assert "secret" not in result.stderr
+
+
+def test_the_error_line_keeps_the_quotes_around_a_redacted_url(tmp_path):
+    port = free_port()
+    result = cli("run", f"rtsp://user:secret@127.0.0.1:{port}/cam?token=abc", "--out", str(tmp_path / "o"), "--timeout", "1")
+    lines = [l for l in result.stderr.splitlines() if l.strip()]
+    assert result.code == 2 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"cannot open stream 'rtsp://***@127.0.0.1:{port}/cam?token=***': connection refused" in lines[0]
+    assert "secret" not in result.stderr and "abc" not in result.stderr
 
 
 @needs_server
@@ -135,3 +161,71 @@ def test_gives_up_after_the_reconnect_limit_with_one_line_and_whole_outputs(tmp_
     assert len(errors) == 1 and "not back after 2 attempt(s)" in errors[0] and "Traceback" not in stderr
     kinds = [r["event"] for r in read_jsonl(jsonl) if r["type"] == "status"]
     assert kinds[-1] == "gave_up" and kinds.count("retrying") == 2
+
+
+class CountingListener:
+    """A TCP port that answers and hangs up at once: a server that is up but sends no video."""
+
+    def __init__(self, port: int) -> None:
+        import socket
+        import threading
+
+        self.accepted = 0
+        self.sock = socket.create_server(("127.0.0.1", port))
+        self.sock.settimeout(0.1)
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.accepted += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+@needs_server
+def test_reconnect_probes_a_dead_server_cheaply_and_reopens_on_the_backoff_only(sample):
+    """While the port is closed only TCP probes go out; when it answers without video, full
+    reopens follow the backoff schedule instead of every probe; when the server is back, frames."""
+    import threading
+    import time
+
+    from cer_live.messages import Frame
+
+    server = RtspServer(sample("WolfgangLanger_Pexels.mp4")).start()
+    (source,) = open_sources(server.url, stream=StreamOptions(open_timeout_s=2, read_timeout_s=2))
+    seen: list[str] = []
+    reader = threading.Thread(target=lambda: seen.extend("frame" if isinstance(i, Frame) else i.kind for i in source.frames()), daemon=True)
+    reader.start()
+    try:
+        assert wait_for(lambda: seen.count("frame") >= 5, 20)
+        server.kill()
+        assert wait_for(lambda: "lost" in seen, 10)
+        time.sleep(1.5)
+        probes_dead = source.probes
+        assert probes_dead >= 5 and seen.count("retrying") <= 4  # probes fill the backoff's waits
+        listener = CountingListener(server.port)
+        time.sleep(3.0)
+        listener.close()
+        # every 0.1-0.2 s a probe, but a reopen (and one probe after it) only every 0.25-2 s
+        print("connections while the port answered without video:", listener.accepted)
+        assert 2 <= listener.accepted <= 12, listener.accepted
+        server.start()
+        back = seen.count("frame")
+        assert wait_for(lambda: seen.count("frame") > back, 10)
+    finally:
+        source.stop()
+        reader.join(timeout=10)
+        source.close()
+        server.kill()
+    kinds = [k for k in seen if k != "frame"]
+    assert kinds[0] == "connected" and kinds[1] == "lost" and kinds[-1] == "recovered"

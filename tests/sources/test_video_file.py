@@ -6,6 +6,9 @@ from cer_live.errors import SourceError
 from cer_live.sources import open_sources
 from cer_live.sources.video_file import VideoFileSource
 
+from ..helpers import cli, read_jsonl
+from .media import write_vfr
+
 
 def test_every_frame_in_order_with_abaw_names(sample):
     source = VideoFileSource(sample("WolfgangLanger_Pexels.mp4"))
@@ -17,7 +20,33 @@ def test_every_frame_in_order_with_abaw_names(sample):
     assert frames[-1].name == "WolfgangLanger_Pexels/00472.jpg"
     assert frames[0].image.shape == (360, 640, 3)
     assert source.fps == pytest.approx(23.976, abs=0.01)
-    assert frames[24].pts == pytest.approx(24 / source.fps)
+    assert frames[24].pts == pytest.approx(24 / source.fps, abs=1e-3)  # this clip is constant-rate
+
+
+def test_pts_are_the_containers_presentation_times_on_a_variable_rate_video(tmp_path, sample):
+    times = write_vfr(sample("WolfgangLanger_Pexels.mp4"), tmp_path / "vfr.mp4")
+    source = VideoFileSource(tmp_path / "vfr.mp4")
+    frames = list(source.frames())
+    source.close()
+    assert [f.pts for f in frames] == pytest.approx(times, abs=1e-3)
+    assert [f.frame_id for f in frames] == list(range(len(times)))
+
+
+def test_the_jsonl_t_is_the_presentation_time(tmp_path, sample):
+    video = tmp_path / "vfr.mp4"
+    times = write_vfr(sample("WolfgangLanger_Pexels.mp4"), video)
+    before = video.read_bytes()
+    result = cli("run", str(video), "--out", str(tmp_path / "out"))
+    assert result.code == 0 and "Traceback" not in result.stderr, result.stderr
+    rows = [r for r in read_jsonl(tmp_path / "out" / "vfr.jsonl") if r["type"] in ("face", "empty")]
+    by_frame = {r["frame"]: r["t"] for r in rows}
+    assert [by_frame[i] for i in range(len(times))] == pytest.approx(times, abs=1e-3)
+    assert video.read_bytes() == before
+    import av
+
+    with av.open(str(tmp_path / "out" / "vfr.mp4")) as container:  # and the annotated video keeps them
+        assert container.streams.video[0].codec_context.name == "h264"
+        assert [f.time for f in container.decode(video=0)] == pytest.approx(times, abs=1e-3)
 
 
 @pytest.mark.parametrize(

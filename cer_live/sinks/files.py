@@ -1,0 +1,89 @@
+"""Append-only output files that always end on a whole record, and write failures in words.
+
+A record (one frame's lines) goes to the kernel in one `os.write` loop, so a killed process
+leaves whole records only. A failed write (a full disk, an I/O error) cuts the file back to
+the end of the last whole record and raises a one-line `OutputError`.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from ..errors import DiskFullError, OutputError
+
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def mount_point(path: Path) -> Path:
+    """The mount point of the file system holding `path` (the folder that names the disk)."""
+    path = path.resolve()
+    try:
+        device = path.stat().st_dev
+    except OSError:
+        return path
+    while path.parent != path:
+        try:
+            if path.parent.stat().st_dev != device:
+                break
+        except OSError:
+            break
+        path = path.parent
+    return path
+
+
+def write_failure(path: Path, exc: OSError) -> OutputError:
+    """The one-line error for a failed write of `path`: a full disk, or another I/O error."""
+    folder = path.parent
+    if exc.errno in _FULL:
+        mount = mount_point(folder)
+        disk = "" if mount == folder.resolve() else f"file system '{mount}', "
+        return DiskFullError(
+            f"no space left on the disk holding '{folder}' ({disk}writing {path.name}); free space or choose another --out"
+        )
+    reason = exc.strerror or type(exc).__name__
+    return OutputError(f"cannot write '{path}' ({reason}); check the disk holding '{folder}' or choose another --out")
+
+
+class RecordFile:
+    """A new file written in whole records; `offset` is always the end of the last whole one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # a source from a subfolder keeps its folder
+            self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        except OSError as exc:
+            raise write_failure(path, exc) from exc
+
+    def write(self, text: str) -> None:
+        """Writes one record (any number of whole lines) or none of it."""
+        if self._fd is None:
+            raise OutputError(f"'{self.path}' is closed")
+        data = memoryview(text.encode("utf-8"))
+        done = 0
+        try:
+            while done < len(data):
+                done += os.write(self._fd, data[done:])
+        except OSError as exc:
+            self._cut_back()
+            raise write_failure(self.path, exc) from exc
+        self.offset += done
+
+    def _cut_back(self) -> None:
+        """Drops a partial record; shrinking a file needs no free space."""
+        try:
+            os.ftruncate(self._fd, self.offset)
+        except OSError:
+            pass  # the original error is the one to report
+
+    def close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+    @property
+    def closed(self) -> bool:
+        return self._fd is None
