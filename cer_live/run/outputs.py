@@ -1,19 +1,85 @@
-"""The output folder: checked before any work starts, and the sinks opened for each source."""
+"""The output folder and every file a run will write: planned and checked before any is opened.
+
+Names are unique by construction, no output may land on a file the run reads, and a previous
+run's results are never replaced without `--overwrite`.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
 from ..sinks.abaw_csv import AbawCsvSink
 from ..sinks.base import Sink, SinkSet
+from ..sinks.files import write_failure
 from ..sinks.jsonl import JsonlSink
 from ..sinks.video import AnnotatedVideoSink
 from ..sources.base import FrameSource
+
+SUMMARY = "summary.json"
+_KINDS = ("jsonl", "csv", "mp4")
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """One stem per source; a repeat gets the first free `-N`, never a name another source has."""
+    names = list(names)
+    taken = set(names)
+    used: set[str] = set()
+    out = []
+    for name in names:
+        stem, n = name, 1
+        while stem in used or (stem != name and stem in taken):
+            n += 1
+            stem = f"{name}-{n}"
+        used.add(stem)
+        out.append(stem)
+    return out
+
+
+@dataclass(frozen=True)
+class OutputPlan:
+    """Where each source's files go; made and checked before anything is written."""
+
+    out_dir: Path
+    stems: tuple[str, ...]
+    video: bool
+
+    def files(self, stem: str) -> dict[str, Path]:
+        kinds = _KINDS if self.video else _KINDS[:2]
+        return {kind: self.out_dir / f"{stem}.{kind}" for kind in kinds}
+
+    def all_files(self) -> list[Path]:
+        return [self.out_dir / SUMMARY] + [p for stem in self.stems for p in self.files(stem).values()]
+
+
+def plan_outputs(out_dir: Path, sources: list[FrameSource], video: bool, overwrite: bool) -> OutputPlan:
+    plan = OutputPlan(out_dir, tuple(unique_names(s.name for s in sources)), video)
+    inputs = {_key(p) for s in sources for p in s.files}
+    for path in plan.all_files():
+        if _key(path) in inputs:
+            raise OutputError(
+                f"output '{path}' would replace the input it is read from; choose another --out"
+            )
+    if not overwrite:
+        existing = [p for p in plan.all_files() if p.exists()]
+        if existing:
+            more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
+            raise OutputError(
+                f"'{existing[0]}'{more} already hold(s) results of an earlier run; "
+                "pass --overwrite to replace them or choose another --out"
+            )
+    return plan
+
+
+def _key(path: Path) -> str:
+    """Two names for one file (a symlink, '..') compare equal."""
+    return os.path.realpath(path)
 
 
 def prepare_out_dir(path: Path) -> Path:
@@ -32,33 +98,30 @@ def prepare_out_dir(path: Path) -> Path:
     return path
 
 
-def unique_names(sources: list[FrameSource]) -> list[str]:
-    """Output stems, one per source; a repeated stem gets a numeric suffix."""
-    seen: dict[str, int] = {}
-    names = []
-    for source in sources:
-        count = seen.get(source.name, 0) + 1
-        seen[source.name] = count
-        names.append(source.name if count == 1 else f"{source.name}-{count}")
-    return names
-
-
-def open_sinks(out_dir: Path, stem: str, source: FrameSource, header: dict[str, Any], video: bool, watermark: str) -> SinkSet:
+def open_sinks(plan: OutputPlan, stem: str, source: FrameSource, header: dict[str, Any], watermark: str) -> list[Sink]:
+    """The source's file sinks; if one cannot be opened, those already open are closed."""
+    files = plan.files(stem)
     sinks: list[Sink] = []
     try:
-        sinks.append(JsonlSink(out_dir / f"{stem}.jsonl", header))
-        sinks.append(AbawCsvSink(out_dir / f"{stem}.csv"))
-        if video:
-            sinks.append(AnnotatedVideoSink(out_dir / f"{stem}.mp4", source.fps, watermark))
-    except OSError as exc:
-        for sink in sinks:
-            sink.close()
-        raise OutputError(f"cannot write outputs for '{stem}' in '{out_dir}' ({exc.strerror}); check the folder") from exc
-    return SinkSet(sinks)
+        files["jsonl"].parent.mkdir(parents=True, exist_ok=True)
+        sinks.append(JsonlSink(files["jsonl"], header))
+        sinks.append(AbawCsvSink(files["csv"]))
+        if "mp4" in files:
+            sinks.append(AnnotatedVideoSink(files["mp4"], source.fps, watermark))
+    except (OSError, OutputError) as exc:
+        SinkSet(sinks).close()
+        if isinstance(exc, OutputError):
+            raise
+        raise OutputError(f"cannot write outputs for '{stem}' in '{plan.out_dir}' ({exc.strerror}); check the folder") from exc
+    return sinks
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Written to a temporary name and renamed, so a reader never sees half a file."""
     partial = path.with_name(path.name + ".part")
-    partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(partial, path)
+    try:
+        partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise write_failure(path, exc) from exc

@@ -1,38 +1,39 @@
-"""The threaded pipeline for one source: capture -> analyse -> post-process and sinks.
+"""The threaded pipeline for one source: capture -> analyse -> sinks.
 
-capture thread  --q1-->  analyser thread  --q2-->  calling thread (post, sinks)
+capture thread  --q1-->  analyser thread  --q2-->  calling thread (sinks)
 
-Bounded queues keep memory flat. Under the 'all' policy (files) the producer blocks when a
-queue is full, so no frame is ever dropped; under 'latest' (live sources) the oldest queued
-frame is dropped instead, so that the output stays current, and drops are counted. Status
-events from live sources travel in line with the frames and are never dropped. Decode, inference and encoding release the GIL, so the stages overlap on two cores.
+Bounded queues keep memory flat; q1's policy is the source's backpressure (see queues.py).
+The analyser thread detects, then hands the frame to the source's own face state (tracks,
+schedule, scores, smoothing, fallback), so per-face state is touched by one thread only.
+Status events from live sources travel in line with the frames and are never dropped.
+Decode, inference and encoding release the GIL, so the stages overlap on two cores.
 """
 
 from __future__ import annotations
 
 import logging
 import queue
-import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
-from .analyser import Analyser
-from ..errors import CerLiveError
-from ..messages import Analysed, Frame, FrameResult, StatusEvent
-from .metrics import StageStats
-from ..faces.post import PostProcessor
-from ..sinks.records import event_record
+from ..errors import CerLiveError, OutputError
+from ..faces.state import SourceFaces
+from ..messages import Frame, FrameResult, StatusEvent
 from ..sinks.base import SinkSet
+from ..sinks.records import event_record
 from ..sources.base import FrameSource
+from .analyser import Analyser
+from .metrics import StageStats
+from .queues import POLICIES, FrameQueue
+from .report import SourceReport
 
 log = logging.getLogger(__name__)
 
-POLICIES = ("all", "latest")  # all: block and keep every frame; latest: drop the oldest when behind
 _END = object()  # end of stream marker passed through both queues
 _POLL_S = 0.1  # how often blocked threads look at the stop flag
+_JOIN_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -42,126 +43,48 @@ class _Failure:
     error: BaseException
 
 
-@dataclass
-class SourceReport:
-    name: str
-    label: str
-    frames: int = 0
-    frames_with_face: int = 0
-    face_rows: int = 0
-    fallback_rows: int = 0
-    dropped: int = 0
-    wall_s: float = 0.0
-    interrupted: bool = False
-    policy: str = "all"
-    events: list[dict[str, Any]] = field(default_factory=list)
-    error: str | None = None  # bad input found mid-stream (a truncated file); outputs stay valid
-    stages: dict[str, dict[str, float]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    outputs: dict[str, str] = field(default_factory=dict)
-    sink_failures: dict[str, str] = field(default_factory=dict)
+@dataclass(frozen=True)
+class _Results:
+    """The frames the face state released for one input frame (the fallback may hold some)."""
 
-    @property
-    def fps(self) -> float:
-        return self.frames / self.wall_s if self.wall_s > 0 else 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "source": self.label,
-            "frames": self.frames,
-            "frames_with_face": self.frames_with_face,
-            "face_rows": self.face_rows,
-            "fallback_rows": self.fallback_rows,
-            "frame_policy": self.policy,
-            "dropped_frames": self.dropped,
-            "status_events": self.events,
-            "wall_s": round(self.wall_s, 3),
-            "fps": round(self.fps, 2),
-            "interrupted": self.interrupted,
-            "error": self.error,
-            "latency_ms": self.stages,
-            "warnings": self.warnings,
-            "outputs": self.outputs,
-            "sink_failures": self.sink_failures,
-        }
+    results: tuple[FrameResult, ...]
 
 
-def _put(q: queue.Queue, item: object, stop: threading.Event) -> bool:
-    """Blocking put that gives up when asked to stop; False if it gave up."""
-    while not stop.is_set():
-        try:
-            q.put(item, timeout=_POLL_S)
-            return True
-        except queue.Full:
-            continue
-    return False
-
-
-def _put_latest(q: queue.Queue, frame: Frame) -> int:
-    """Non-blocking put for the 'latest' policy: when full, the oldest queued frame goes.
-
-    Status events and end markers in the queue are never dropped, so the queue's lock is
-    taken and the oldest *frame* removed by hand. Returns how many frames were dropped.
-    """
-    with q.mutex:
-        dropped = 0
-        if q.maxsize > 0 and len(q.queue) >= q.maxsize:
-            for i, item in enumerate(q.queue):
-                if isinstance(item, Frame):
-                    del q.queue[i]
-                    dropped = 1
-                    break
-        q.queue.append(frame)
-        q.unfinished_tasks += 1
-        q.not_empty.notify()
-    return dropped
-
-
-class _Counter:
-    def __init__(self) -> None:
-        self.value = 0
-        self._lock = threading.Lock()
-
-    def add(self, n: int) -> None:
-        with self._lock:
-            self.value += n
-
-
-def _capture(source: FrameSource, q: queue.Queue, stop: threading.Event, latest: bool, dropped: _Counter) -> None:
+def _capture(source: FrameSource, q: FrameQueue, halt: threading.Event, abandon: threading.Event, latest: bool) -> None:
+    """Owns the source: only this thread reads it, and it closes it when its reads are over."""
     try:
         for item in source.frames():
-            if stop.is_set():
+            if halt.is_set():
                 break
             if isinstance(item, Frame) and latest:
-                if dropped.value:
-                    item = replace(item, dropped=dropped.value)
-                dropped.add(_put_latest(q, item))
-            elif not _put(q, item, stop):
+                q.put_latest(item)
+            elif not q.put(item, abandon):
                 break
     except BaseException as exc:  # carried to the caller, which reports it
-        _put(q, _Failure(exc), stop)
+        q.put(_Failure(exc), abandon)
     finally:
-        _put(q, _END, stop)
+        q.put(_END, abandon)
+        source.close()
 
 
-def _analyse(analyser: Analyser, q_in: queue.Queue, q_out: queue.Queue, stop: threading.Event) -> None:
+def _analyse(analyser: Analyser, faces: SourceFaces, q_in: FrameQueue, q_out: FrameQueue, abandon: threading.Event) -> None:
+    """Everything captured is analysed, and the fallback's held frames released, before the end."""
     try:
-        while not stop.is_set():
+        while not abandon.is_set():
             try:
                 item = q_in.get(timeout=_POLL_S)
             except queue.Empty:
                 continue
-            if item is _END or isinstance(item, (_Failure, StatusEvent)):
-                _put(q_out, item, stop)
-                if item is _END:
-                    return
-                continue
-            assert isinstance(item, Frame)
-            _put(q_out, analyser.analyse(item), stop)
+            if isinstance(item, Frame):
+                item = _Results(tuple(analyser.analyse(item, faces)))
+            elif item is _END:
+                q_out.put(_Results(tuple(faces.flush())), abandon)
+            q_out.put(item, abandon)
+            if item is _END:
+                return
     except BaseException as exc:
-        _put(q_out, _Failure(exc), stop)
-        _put(q_out, _END, stop)
+        q_out.put(_Failure(exc), abandon)
+        q_out.put(_END, abandon)
 
 
 def _log_event(event: StatusEvent) -> None:
@@ -171,134 +94,136 @@ def _log_event(event: StatusEvent) -> None:
     log.log(level, "%s %s%s%s", event.source, event.kind, attempt, detail)
 
 
-class _StopRequests:
-    """Ctrl-C and SIGTERM ask the run to stop between frames, so no output is left half-written.
+class _Emitter:
+    """Writes results to the sinks on the calling thread and keeps the report's counts."""
 
-    A second Ctrl-C raises KeyboardInterrupt at once. Handlers can only be installed from the
-    main thread; elsewhere (an embedding application) the defaults stay.
-    """
+    def __init__(self, sinks: SinkSet, report: SourceReport, on_frame: Callable[[int], None] | None) -> None:
+        self.sinks, self.report, self.on_frame = sinks, report, on_frame
+        self.stats = StageStats()
 
-    def __init__(self) -> None:
-        self.requested = False
-        self._previous: dict[int, object] = {}
-
-    def _handle(self, signum: int, frame: object) -> None:
-        if self.requested and signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def install(self) -> None:
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                self._previous[sig] = signal.signal(sig, self._handle)
-
-    def uninstall(self) -> None:
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)  # type: ignore[arg-type]
-        self._previous.clear()
-
-
-def run_source(
-    analyser: Analyser,
-    source: FrameSource,
-    post: PostProcessor,
-    sinks: SinkSet,
-    on_frame: Callable[[int], None] | None = None,
-    policy: str | None = None,
-    queue_size: int | None = None,
-) -> SourceReport:
-    """Runs one source to its end (or Ctrl-C) and always closes the sinks.
-
-    Ctrl-C is caught here so that buffered frames are flushed and every file is closed
-    whole; the report says `interrupted`. Bad input found mid-stream (CerLiveError) ends
-    the source and lands in `report.error`; any other worker error is re-raised after the
-    close.
-    """
-    policy = policy or ("latest" if source.live else "all")
-    if policy not in POLICIES:
-        raise CerLiveError(f"unknown frame policy '{policy}'; use one of: {', '.join(POLICIES)}")
-    latest = policy == "latest"
-    # Short queues keep live latency low; longer ones smooth out jitter for files.
-    queue_size = queue_size or (2 if latest else 8)
-    report = SourceReport(name=source.name, label=source.label, policy=policy)
-    stats = StageStats()
-    stop = threading.Event()
-    dropped = _Counter()
-    q1: queue.Queue = queue.Queue(maxsize=queue_size)
-    q2: queue.Queue = queue.Queue(maxsize=queue_size)
-    workers = [
-        threading.Thread(target=_capture, args=(source, q1, stop, latest, dropped), name="capture", daemon=True),
-        threading.Thread(target=_analyse, args=(analyser, q1, q2, stop), name="analyse", daemon=True),
-    ]
-    failure: BaseException | None = None
-    started = time.perf_counter()
-
-    def emit(results: list[FrameResult]) -> None:
+    def emit(self, results: tuple[FrameResult, ...]) -> None:
         for result in results:
             t0 = time.perf_counter()
             stage = dict(result.stage_ms)
-            if sinks.show(result):
+            if self.sinks.show(result):
                 stage["display"] = (time.perf_counter() - t0) * 1000
                 stage["capture_to_display"] = (time.monotonic() - result.frame.t_capture) * 1000
             # Age of the frame as the files get it: the figure a soak watches for creep.
             stage["capture_to_output"] = (time.monotonic() - result.frame.t_capture) * 1000
             result = replace(result, stage_ms=dict(stage))  # so the JSONL records them too
             t1 = time.perf_counter()
-            sinks.write(result)
+            self.sinks.write(result)
             stage["sinks"] = (time.perf_counter() - t1) * 1000
             stage["end_to_end"] = (time.monotonic() - result.frame.t_capture) * 1000
-            stats.add(stage)
-            report.frames += 1
-            if result.faces:
-                report.frames_with_face += any(not f.fallback for f in result.faces)
-                report.face_rows += len(result.faces)
-                report.fallback_rows += sum(f.fallback for f in result.faces)
-            if on_frame:
-                on_frame(report.frames)
+            self.stats.add(stage)
+            self._count(result)
 
-    stopping = _StopRequests()
+    def _count(self, result: FrameResult) -> None:
+        report = self.report
+        report.frames += 1
+        if result.faces:
+            report.frames_with_face += any(not f.fallback for f in result.faces)
+            report.face_rows += len(result.faces)
+            report.fallback_rows += sum(f.fallback for f in result.faces)
+        if self.on_frame:
+            self.on_frame(report.frames)
+
+
+def run_source(
+    analyser: Analyser,
+    source: FrameSource,
+    faces: SourceFaces,
+    sinks: SinkSet,
+    on_frame: Callable[[int], None] | None = None,
+    policy: str | None = None,
+    stop_requested: Callable[[], bool] = lambda: False,
+    queue_size: int | None = None,
+) -> SourceReport:
+    """Runs one source to its end (or a stop request) and always closes the sinks.
+
+    A stop request ends the capture; every frame already captured is still analysed and
+    written, so outputs end whole. Bad input found mid-stream (a CerLiveError) ends the
+    source and lands in `report.error`, and so does an output that cannot be written any
+    more (a full disk); any other worker error is re-raised after the close.
+    """
+    policy = policy or ("latest" if source.live else "all")
+    if policy not in POLICIES:
+        raise CerLiveError(f"unknown frame policy '{policy}'; use one of: {', '.join(POLICIES)}")
+    latest = policy == "latest"
+    # Short queues keep live latency low; longer ones smooth out jitter for files.
+    size = queue_size or (2 if latest else 8)
+    report = SourceReport(name=source.name, label=source.label, policy=policy)
+    q1, q2 = FrameQueue(size), FrameQueue(size)
+    halt, abandon = threading.Event(), threading.Event()
+    workers = [
+        threading.Thread(target=_capture, args=(source, q1, halt, abandon, latest), name=f"capture-{source.name}", daemon=True),
+        threading.Thread(target=_analyse, args=(analyser, faces, q1, q2, abandon), name=f"analyse-{source.name}", daemon=True),
+    ]
+    emitter = _Emitter(sinks, report, on_frame)
+    started = time.perf_counter()
+    failure: BaseException | None = None
     try:
-        stopping.install()
         for worker in workers:
             worker.start()
-        while not stopping.requested and not sinks.wants_stop():
-            try:
-                item = q2.get(timeout=_POLL_S)
-            except queue.Empty:
-                continue
-            if item is _END:
-                break
-            if isinstance(item, _Failure):
-                failure = item.error
-                break
-            if isinstance(item, StatusEvent):
-                _log_event(item)
-                report.events.append(event_record(item))
-                sinks.event(event_record(item))
-                continue
-            assert isinstance(item, Analysed)
-            emit(post.push(item))
-        if stopping.requested:
-            report.interrupted = True
-            log.warning("stopping: flushing and closing outputs (press Ctrl-C again to abandon them)")
-        # Frames held for the look-ahead are written even when the source failed or was stopped.
-        emit(post.flush())
+        failure = _drain(q2, emitter, report, lambda: _halt(source, halt), stop_requested)
         if isinstance(failure, CerLiveError):
             report.error, failure = str(failure), None
     finally:
-        stopping.uninstall()
-        stop.set()
-        source.stop()
-        for worker in workers:
-            worker.join(timeout=5)
+        _shutdown(source, workers, abandon)
         sinks.close()
-        source.close()
         report.wall_s = time.perf_counter() - started
-        report.dropped = dropped.value
-        report.stages = stats.summary()
+        report.dropped = q1.dropped
+        report.stages = emitter.stats.summary()
         report.warnings = source.warnings()
         report.outputs = sinks.outputs()
         report.sink_failures = dict(sinks.failures)
+        if report.error is None:
+            report.error = next((str(exc) for exc in sinks.errors.values() if isinstance(exc, OutputError)), None)
     if failure is not None:
         raise failure
     return report
+
+
+def _halt(source: FrameSource, halt: threading.Event) -> None:
+    halt.set()
+    source.stop()
+
+
+def _drain(
+    q2: FrameQueue, emitter: _Emitter, report: SourceReport, halt: Callable[[], None], stop_requested: Callable[[], bool]
+) -> BaseException | None:
+    """The calling thread's loop: results to the sinks until the end marker; the first failure."""
+    sinks = emitter.sinks
+    failure: BaseException | None = None
+    halted = False
+    while True:
+        if not halted and (stop_requested() or sinks.wants_stop() or sinks.exhausted()):
+            halted = True
+            halt()
+            if stop_requested():
+                report.interrupted = True
+                log.warning("stopping: flushing and closing outputs (press Ctrl-C again to abandon them)")
+        try:
+            item = q2.get(timeout=_POLL_S)
+        except queue.Empty:
+            continue
+        if item is _END:
+            return failure
+        if isinstance(item, _Failure):
+            failure = failure or item.error
+        elif isinstance(item, StatusEvent):
+            _log_event(item)
+            report.events.append(event_record(item))
+            sinks.event(event_record(item))
+        elif isinstance(item, _Results):
+            emitter.emit(item.results)
+
+
+def _shutdown(source: FrameSource, workers: list[threading.Thread], abandon: threading.Event) -> None:
+    """Stops the threads; the capture thread closes its own source, never while a read runs."""
+    abandon.set()
+    source.stop()
+    for worker in workers:
+        worker.join(timeout=_JOIN_S)
+        if worker.is_alive():
+            log.warning("%s did not stop within %.0f s; it will close its source when its read returns", worker.name, _JOIN_S)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..messages import FrameResult
-from .records import top_label
+from .base import Sink
 from .files import RecordFile
 
 HEADER = (
@@ -14,7 +14,7 @@ HEADER = (
 )
 
 
-class AbawCsvSink:
+class AbawCsvSink(Sink):
     """Frames with no face and no fallback within the age bound get no line (counted in `missing`).
 
     Every line reaches the disk as it is written, whole, so the file ends on a whole row
@@ -38,7 +38,7 @@ class AbawCsvSink:
         if face is None:
             self.missing += 1
             return
-        label_id, _, _ = top_label(face.smoothed)
+        label_id, _, _ = face.smoothed.top
         self._file.write(f"{result.frame.name},{label_id}\n")
 
     def close(self) -> None:

@@ -7,7 +7,6 @@ import numpy as np
 
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES
 from ..messages import FaceResult, FrameResult
-from .records import top_label
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 SHORT = ("FeaSu", "HapSu", "SadSu", "DisSu", "AngSu", "SadFe", "SadAn")  # bar captions
@@ -42,7 +41,7 @@ def draw_face(image: np.ndarray, face: FaceResult, scale: float) -> None:
     x1, y1, x2, y2 = (int(round(v)) for v in face.detection.box)
     thickness = 1 if face.fallback else max(1, int(round(2 * scale)))
     cv2.rectangle(image, (x1, y1), (x2, y2), colour, thickness, cv2.LINE_AA)
-    _, label, prob = top_label(face.smoothed)
+    _, label, prob = face.smoothed.top
     tag = f"#{face.track_id} {label} {prob:.2f}"
     if face.smoothed.basic is not None:
         # The compound rule scores a plain smile as half "Happily Surprised"; the basic

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..messages import FrameResult
 from .records import frame_records
+from .base import Sink
 from .files import RecordFile
 
 
@@ -15,7 +16,7 @@ def _line(record: dict[str, Any]) -> str:
     return json.dumps(record, separators=(",", ":")) + "\n"
 
 
-class JsonlSink:
+class JsonlSink(Sink):
     """Each frame's lines reach the disk together, so a crash or a full disk leaves whole frames."""
 
     name = "jsonl"

@@ -16,15 +16,10 @@ def _named(values: np.ndarray | None, names: tuple[str, ...]) -> dict[str, float
     return {n: round(float(v), 5) for n, v in zip(names, values)}
 
 
-def top_label(scores: FaceScores) -> tuple[int, str, float]:
-    idx = int(np.argmax(scores.compound))
-    return idx, COMPOUND_CLASSES[idx], float(scores.compound[idx])
-
-
 def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
     det = face.detection
-    label_id, label, prob = top_label(face.smoothed)
-    raw_id, raw_label, raw_prob = top_label(face.raw)
+    label_id, label, prob = face.smoothed.top
+    raw_id, raw_label, raw_prob = face.raw.top
     return {
         "type": "face",
         "frame": result.frame.frame_id,

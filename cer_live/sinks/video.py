@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from ..messages import FrameResult
+from .base import Sink
 from .canvas import Canvas, canvas_for, fit
 from .draw import draw
 from .files import write_failure
@@ -44,7 +45,7 @@ def _encoder_options(fps: float, canvas: Canvas) -> dict[str, str]:
     return {"preset": "superfast", "tune": "zerolatency", "crf": "23", "g": keyint, "keyint_min": keyint, "threads": threads}
 
 
-class AnnotatedVideoSink:
+class AnnotatedVideoSink(Sink):
     name = "video"
 
     def __init__(self, path: Path, fps: float, watermark: str) -> None:

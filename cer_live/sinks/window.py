@@ -18,19 +18,25 @@ import numpy as np
 
 from ..errors import OutputError
 from ..messages import FrameResult
+from .base import Sink
 from .draw import draw
 
 KEYS_HELP = "q quit | r raw/smoothed | p protagonist/all"
 _ROLLING = 120  # frames behind the HUD's figures
 
 
-def check_display() -> None:
+def has_display() -> bool:
+    return not sys.platform.startswith("linux") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def check_display(out_given: bool = False) -> None:
     """Fails at start-up, with the fix, when no window can be shown."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        raise OutputError("--show needs a display and none is set ($DISPLAY is empty); write files with --out instead")
+    if not has_display():
+        fix = "drop --show (files still go to --out)" if out_given else "write files with --out instead"
+        raise OutputError(f"--show needs a display and none is set ($DISPLAY is empty); {fix}")
 
 
-class LiveWindow:
+class LiveWindow(Sink):
     name = "window"
     path = None
     shows = True  # drawn before the files are written, so they can record display latency

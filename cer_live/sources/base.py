@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Protocol
 
 from ..messages import Frame, StatusEvent
@@ -14,6 +15,7 @@ class FrameSource(Protocol):
     name: str  # stem for output files and ABAW image locations
     label: str  # what logs may show (credentials redacted)
     live: bool  # live sources drop stale frames; files never do
+    files: tuple[Path, ...]  # the files it reads, so that no output may replace one (none when live)
     fps: float  # nominal frame rate, for the annotated video
     expected_frames: int | None  # what the container claims, when it says
 

@@ -43,6 +43,7 @@ class ImageSequenceSource:
         self.paths = sorted(paths, key=natural_key)
         self.name = name
         self.label = name
+        self.files = tuple(self.paths)
         self.expected_frames = len(self.paths)
         self._warnings: list[str] = []
         read_image(self.paths[0])  # fail at start-up, not mid-run, when the first image is bad

@@ -64,6 +64,7 @@ class StreamSource:
         self.options = options or StreamOptions()
         self.kind = kind_of(spec)
         self.label = redact(spec)
+        self.files: tuple[Path, ...] = ()
         self.name = self._stem()
         self.expected_frames = None
         self._closed = threading.Event()

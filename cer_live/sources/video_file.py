@@ -26,6 +26,7 @@ class VideoFileSource:
         self.path = path
         self.name = name or path.stem
         self.label = str(path)
+        self.files = (path,)
         if not path.exists():
             raise SourceError(f"no such file: '{path}'; check the path")
         if path.is_dir():

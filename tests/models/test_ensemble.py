@@ -21,6 +21,7 @@ def test_batched_ensemble_equals_each_member_alone(five_member_pack, sample):
     import cv2
 
     from cer_live.run.analyser import Analyser, AnalyserOptions
+    from cer_live.faces.state import FaceOptions, SourceFaces
     from cer_live.messages import Frame
 
     pack = load_pack(str(five_member_pack.path))
@@ -51,8 +52,8 @@ def test_batched_ensemble_equals_each_member_alone(five_member_pack, sample):
     assert [int(f.compound.argmax()) for f in faces] == majority_labels(
         stacked
     ).tolist()
-    result = analyser.analyse(Frame(0, 0.0, 0.0, image, "multi_face.jpg"))
-    assert len(result.scores) == 5 and all(result.fresh)
+    [result] = analyser.analyse(Frame(0, 0.0, 0.0, image, "multi_face.jpg"), SourceFaces(FaceOptions(), look_ahead=False))
+    assert len(result.faces) == 5 and all(f.fresh for f in result.faces)
     analyser.close()
 
 

@@ -5,21 +5,29 @@ from cer_live.run.analyser import Analyser, AnalyserOptions
 from cer_live.messages import Frame
 from cer_live.models.packs import load_pack
 from cer_live.faces.schedule import ScheduleConfig
+from cer_live.faces.state import FaceOptions, SourceFaces
 
 
-def test_schedule_carries_scores_and_reset_starts_a_new_source(sample):
+def test_schedule_carries_scores_and_a_new_source_starts_afresh(sample):
     image = cv2.imread(str(sample("multi_face.jpg")))
-    analyser = Analyser(load_pack("default"), AnalyserOptions(threads=1, schedule=ScheduleConfig(every=3)))
-    first = analyser.analyse(Frame(0, 0.0, 0.0, image, "a"))
-    assert len(first.detections) == 5 and all(first.fresh) and sorted(first.track_ids) == [1, 2, 3, 4, 5]
-    second = analyser.analyse(Frame(1, 0.0, 0.0, image, "a"))
-    assert not any(second.fresh) and second.track_ids == first.track_ids
-    for a, b in zip(first.scores, second.scores):
-        assert np.array_equal(a.compound, b.compound)  # carried, not recomputed
-    assert all(analyser.analyse(Frame(3, 0.0, 0.0, image, "a")).fresh)
-    analyser.reset()  # a new source: frame ids restart and no track may carry over
-    again = analyser.analyse(Frame(0, 0.0, 0.0, image, "b"))
-    assert all(again.fresh) and sorted(again.track_ids) == [1, 2, 3, 4, 5]
+    analyser = Analyser(load_pack("default"), AnalyserOptions(threads=1))
+    options = FaceOptions(schedule=ScheduleConfig(every=3))
+    faces = SourceFaces(options, look_ahead=False)
+
+    def analyse(frame_id: int, name: str, state: SourceFaces):
+        [result] = analyser.analyse(Frame(frame_id, 0.0, 0.0, image, name), state)
+        return result.faces
+
+    first = analyse(0, "a", faces)
+    assert len(first) == 5 and all(f.fresh for f in first) and sorted(f.track_id for f in first) == [1, 2, 3, 4, 5]
+    second = analyse(1, "a", faces)
+    assert not any(f.fresh for f in second) and [f.track_id for f in second] == [f.track_id for f in first]
+    for a, b in zip(first, second):
+        assert np.array_equal(a.raw.compound, b.raw.compound)  # carried, not recomputed
+    assert all(f.fresh for f in analyse(3, "a", faces))
+    # A new source gets its own face state: frame ids restart and no track carries over.
+    again = analyse(0, "b", SourceFaces(options, look_ahead=False))
+    assert all(f.fresh for f in again) and sorted(f.track_id for f in again) == [1, 2, 3, 4, 5]
     analyser.close()
 
 

@@ -3,14 +3,12 @@
 import json
 
 import av
-import pytest
 
 from ..helpers import cli
 from .disk import small_disk
 from .test_video import top_level_boxes
 
 
-@pytest.mark.xfail(strict=True, reason="the exit code and summary on a full disk come with the run's own part of issue 9")
 def test_a_full_disk_mid_run(tmp_path, sample):
     video = sample("WolfgangLanger_Pexels.mp4")
     before = video.read_bytes()

@@ -11,7 +11,7 @@ import pytest
 
 from cer_live.errors import DiskFullError
 from cer_live.messages import FrameResult
-from cer_live.sinks.base import SinkSet
+from cer_live.sinks.base import Sink, SinkSet
 from cer_live.sinks.draw import draw
 from cer_live.sinks.video import AnnotatedVideoSink
 from cer_live.sources.video_file import VideoFileSource
@@ -163,15 +163,11 @@ def test_a_full_disk_leaves_whole_fragments_and_says_so_in_one_line(tmp_path, sa
         assert len(times) >= 24 and len(times) % 24 == 0  # whole one-second fragments only
 
 
-class Exploding:
+class Exploding(Sink):
     name = "boom"
-    path = None
 
     def write(self, result):
         raise OSError("disk full")
-
-    def close(self):
-        pass
 
 
 def test_a_failing_sink_does_not_stop_the_others(tmp_path):

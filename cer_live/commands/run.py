@@ -1,0 +1,131 @@
+"""`cer-live run`: options in, a RunConfig built, the run executed, its summary printed."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .. import PRODUCER
+from ..run.config import FUSIONS, PRECISIONS, TRANSPORTS, RunConfig
+from ..run.queues import POLICIES
+from ..run.summary import RunSummary
+
+log = logging.getLogger("cer_live")
+HELP = "analyse videos, images, folders, webcams or RTSP/HTTP streams"
+
+
+def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    run = sub.add_parser("run", help=HELP, description=f"cer-live run: {HELP}.", parents=parents)
+    run.add_argument("source", nargs="+", help="video file, image, folder, webcam index (0) or /dev/videoN, rtsp:// or http(s):// URL")
+    run.add_argument("--out", type=Path, help="output folder (created if missing); needed unless --show")
+    run.add_argument("--overwrite", action="store_true", help="replace results an earlier run left in --out (never an input)")
+    run.add_argument("--recursive", action="store_true", help="also read media in subfolders of a folder SOURCE")
+    run.add_argument("--pack", default="default", help="model pack name or folder (default: default)")
+    run.add_argument("--protagonist", action="store_true", help="keep only the largest face in each frame")
+    run.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
+    run.add_argument("--smooth", default="ema:0.4", help="ema[:alpha], window[:frames] or none (default ema:0.4)")
+    run.add_argument("--fallback-age", type=int, default=12, help="frames a face may be borrowed across (0 = off)")
+    run.add_argument("--det-size", type=int, help="detector input long side in pixels (pack default: 320)")
+    run.add_argument("--threads", type=int, default=2, help="inference threads per model (default 2)")
+    run.add_argument("--backend", default="auto", help="members' engine: auto, onnxruntime (ort), tensorrt (trt) or torch")
+    run.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
+    run.add_argument("--precision", choices=PRECISIONS, default="auto", help="members' precision (auto: fp16 on cuda, fp32 on cpu)")
+    run.add_argument("--fusion", choices=FUSIONS, default="pack", help="how members' votes combine (default: the pack's rule)")
+    run.add_argument("--every", type=int, default=1, help="run the ensemble on a face every K source frames, carrying labels between (default 1)")
+    run.add_argument("--min-iou", type=float, default=0.6, help="with --every: rerun sooner when a face's box overlaps its last scored box by less than this")
+    run.add_argument("--stats", action="store_true", help="print per-stage latency percentiles at exit")
+    live = run.add_argument_group("live sources (webcams, RTSP/HTTP streams)")
+    live.add_argument("--show", action=argparse.BooleanOptionalAction, default=None, help="live overlay window (default: on for webcams and streams when a display exists)")
+    live.add_argument("--policy", choices=POLICIES, help="frames when behind: keep all (files' default) or only the latest (live default)")
+    live.add_argument("--transport", choices=TRANSPORTS, default="tcp", help="RTSP transport (default tcp)")
+    live.add_argument("--reconnect-limit", type=int, default=None, help="reconnect attempts per outage before giving up (default: never give up)")
+    live.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for a stream to open or send a frame (default 5)")
+
+
+def config_from(args: argparse.Namespace) -> RunConfig:
+    return RunConfig(
+        sources=tuple(args.source), out=args.out, pack=args.pack, protagonist=args.protagonist, video=not args.no_video,
+        smooth=args.smooth, fallback_age=args.fallback_age, det_size=args.det_size, threads=args.threads,
+        backend=args.backend, device=args.device, precision=args.precision, fusion=args.fusion, every=args.every,
+        min_iou=args.min_iou, show=args.show, policy=args.policy, transport=args.transport,
+        reconnect_limit=args.reconnect_limit, timeout=args.timeout, overwrite=args.overwrite, recursive=args.recursive,
+    )
+
+
+class _RichProgress:
+    """One bar per source, on stderr; shown from the first source on, so start-up errors stand alone."""
+
+    def __init__(self, console: Console) -> None:
+        self.bars = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=console
+        )
+        self._tasks: dict[str, int] = {}
+
+    def source_started(self, name: str, expected_frames: int | None) -> None:
+        if not self._tasks:
+            self.bars.start()
+        self._tasks[name] = self.bars.add_task(name, total=expected_frames)
+
+    def close(self) -> None:
+        if self._tasks:
+            self.bars.stop()
+
+    def frame_done(self, name: str, frames: int) -> None:
+        self.bars.update(self._tasks[name], completed=frames)
+
+
+def run(args: argparse.Namespace, err: Console) -> int:
+    from ..run.run import Run
+
+    config = config_from(args)
+    progress = _RichProgress(err)
+    try:
+        summary = Run(config, progress=progress).execute()
+    finally:
+        progress.close()
+    for report in summary.sources:
+        for warning in report.warnings:
+            log.warning(warning)
+    print_summary(summary, args.stats, config.video)
+    for error in summary.errors:
+        err.print(f"[bold red]error:[/] {escape(error)}", highlight=False, soft_wrap=True)
+    return summary.exit_code
+
+
+def print_summary(summary: RunSummary, stats: bool, video: bool) -> None:
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=120)  # logs and CI: do not squeeze the table to 80 columns
+    table = Table(title=f"{PRODUCER} run summary", title_justify="left")
+    for column in ("source", "frames", "with face", "dropped", "fps", "detect p50", "infer p50", "end-to-end p95"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for r in summary.sources:
+        s = r.stages
+        table.add_row(
+            r.name,
+            str(r.frames),
+            f"{r.frames_with_face / r.frames:.0%}" if r.frames else "-",
+            str(r.dropped),
+            f"{r.fps:.1f}",
+            f"{s['detect']['p50']:.1f} ms" if "detect" in s else "-",
+            f"{s['infer']['p50']:.1f} ms" if "infer" in s else "-",
+            f"{s['end_to_end']['p95']:.0f} ms" if "end_to_end" in s else "-",
+        )
+    console.print(table)
+    if stats:
+        for r in summary.sources:
+            detail = Table(title=f"{r.name}: latency per stage (ms)", title_justify="left")
+            for column in ("stage", "p50", "p95", "mean", "frames"):
+                detail.add_column(column, justify="left" if column == "stage" else "right")
+            for stage, v in r.stages.items():
+                detail.add_row(stage, f"{v['p50']:.2f}", f"{v['p95']:.2f}", f"{v['mean']:.2f}", str(v["n"]))
+            console.print(detail)
+    if summary.out_dir is not None:
+        kinds = ".jsonl, .csv, .mp4" if video else ".jsonl, .csv"
+        console.print(f"outputs in {summary.out_dir}/ (summary.json, and {kinds} per source)", highlight=False)

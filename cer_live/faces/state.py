@@ -1,0 +1,73 @@
+"""Everything a run remembers about the faces of one source, in one object.
+
+Tracks, the inference schedule, smoothing, the nearest-frame fallback and the protagonist
+all live here, and a run makes a new `SourceFaces` for every source it opens: nothing can
+leak from one source into the next, and several sources can be served side by side.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..messages import Detection, FaceResult, FaceScores, Frame, FrameResult
+from .fallback import NearestFaceFallback
+from .schedule import ScheduleConfig, Scheduler
+from .smooth import Smoother, SmoothingConfig
+from .track import IoUTracker, protagonist_index
+
+Scorer = Callable[[np.ndarray, tuple[Detection, ...]], tuple[tuple[FaceScores, ...], dict[str, float]]]
+
+
+@dataclass(frozen=True)
+class FaceOptions:
+    protagonist_only: bool = False  # keep only the largest face, before inference (the paper's rule)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
+    fallback_age: int = 12  # frames a face may be borrowed across (0 = off)
+
+
+class SourceFaces:
+    """Per-source face state; `step` is called from one thread, in frame order."""
+
+    def __init__(self, options: FaceOptions, look_ahead: bool) -> None:
+        self.options = options
+        self.tracker = IoUTracker()
+        self.scheduler = Scheduler(options.schedule)
+        self.smoother = Smoother(options.smoothing)
+        self.fallback = NearestFaceFallback(options.fallback_age, look_ahead)
+
+    def step(self, frame: Frame, detections: tuple[Detection, ...], score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
+        """Tracks, scores (only the faces that are due), smooths; returns the results now final."""
+        if self.options.protagonist_only and len(detections) > 1:
+            detections = (detections[protagonist_index(detections)],)
+        ids, ended = self.tracker.update(detections)
+        self.scheduler.forget(tuple(ended))
+        for tid in ended:
+            self.smoother.forget(tid)
+        due = self.scheduler.due(frame.frame_id, tuple(ids), detections)
+        fresh, score_ms = score(frame.image, tuple(d for d, run in zip(detections, due) if run))
+        t0 = time.perf_counter()
+        it = iter(fresh)
+        lead = protagonist_index(detections)
+        faces = []
+        for i, (tid, det, run) in enumerate(zip(ids, detections, due)):
+            scores = next(it) if run else self.scheduler.carried(tid)
+            if run:
+                self.scheduler.remember(frame.frame_id, tid, det, scores)
+            faces.append(FaceResult(tid, det, scores, self._smooth(tid, scores), protagonist=i == lead, fresh=run))
+        stage = {**stage_ms, **score_ms, "post": (time.perf_counter() - t0) * 1000}
+        return self.fallback.push(FrameResult(frame, tuple(faces), stage))
+
+    def flush(self) -> list[FrameResult]:
+        """Frames held for the look-ahead, at the end of the source (or when it stops)."""
+        return self.fallback.flush()
+
+    def _smooth(self, track_id: int, scores: FaceScores) -> FaceScores:
+        n = len(scores.compound)
+        joined = scores.compound if scores.basic is None else np.concatenate([scores.compound, scores.basic])
+        smoothed = self.smoother.update(track_id, joined)
+        return replace(scores, compound=smoothed[:n], basic=None if scores.basic is None else smoothed[n:])

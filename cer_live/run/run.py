@@ -1,0 +1,201 @@
+"""The run object: a config in, a summary out; it owns the pack, models, sources, state and sinks.
+
+Start-up checks everything that can be checked, in an order that writes nothing until the
+last check has passed: options, pack, display, sources, output names, then the engines.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from .. import PRODUCER
+from ..classes import BASIC_CLASSES, COMPOUND_CLASSES
+from ..errors import CerLiveError
+from ..faces.state import SourceFaces
+from ..messages import FrameResult
+from ..models.packs import Pack, load_pack
+from ..sinks.base import Sink, SinkSet
+from ..sinks.window import LiveWindow, check_display, has_display
+from ..sources import StreamOptions, open_sources
+from ..sources.base import FrameSource
+from .analyser import Analyser, AnalyserOptions
+from .config import RunConfig
+from .outputs import SUMMARY, OutputPlan, open_sinks, plan_outputs, prepare_out_dir, unique_names, write_json
+from .pipeline import run_source
+from .report import SourceReport
+from .signals import StopRequests
+from .summary import RunSummary
+
+log = logging.getLogger(__name__)
+
+
+class Progress(Protocol):
+    """How a caller follows a run: one call when a source starts, one per frame written."""
+
+    def source_started(self, name: str, expected_frames: int | None) -> None: ...
+
+    def frame_done(self, name: str, frames: int) -> None: ...
+
+
+class _CallbackSink(Sink):
+    """Hands every result to the embedding program."""
+
+    name = "callback"
+
+    def __init__(self, stem: str, callback: Callable[[str, FrameResult], None]) -> None:
+        self.stem, self.callback = stem, callback
+
+    def write(self, result: FrameResult) -> None:
+        self.callback(self.stem, result)
+
+
+@dataclass
+class _Opened:
+    pack: Pack
+    sources: list[FrameSource]
+    stems: list[str]
+    show: bool
+    plan: OutputPlan | None
+
+
+class Run:
+    """`Run(config).execute()` runs every source and returns the summary (also written to disk)."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        on_result: Callable[[str, FrameResult], None] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.config = config
+        self.on_result = on_result
+        self.progress = progress
+
+    def execute(self) -> RunSummary:
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        t0 = time.perf_counter()
+        with StopRequests() as stopping:
+            opened = self._open()
+            try:
+                analyser = self._analyser(opened.pack)
+            except BaseException:
+                _close_all(opened.sources)
+                raise
+            try:
+                settings = self.config.settings(opened.pack.name, analyser.detector.config.input_long_side, opened.pack.fusion)
+                if opened.plan is not None:
+                    prepare_out_dir(opened.plan.out_dir)
+                reports = self._run_all(opened, analyser, settings, started, lambda: stopping.requested)
+            finally:
+                analyser.close()
+        summary = RunSummary(started, time.perf_counter() - t0, stopping.requested, settings, tuple(reports), opened.plan and opened.plan.out_dir)
+        if opened.plan is not None:
+            write_json(opened.plan.out_dir / SUMMARY, summary.as_dict())
+        return summary
+
+    def _open(self) -> _Opened:
+        """Every check that needs no engine; nothing is written here."""
+        c = self.config
+        pack = load_pack(c.pack)
+        if c.fusion != "pack":
+            pack = replace(pack, fusion=c.fusion)
+        untrained = [m["name"] for m in pack.manifest.get("members", []) if m.get("trained") is False]
+        if untrained:
+            log.warning("pack '%s' has untrained members (%s): its labels are meaningless", pack.name, ", ".join(untrained))
+        if c.show:
+            check_display(c.out is not None)
+        sources = self._sources()
+        try:
+            show = c.show if c.show is not None else any(s.live for s in sources) and has_display()
+            if c.out is None and not show:
+                raise CerLiveError("nothing to write to: give --out DIR for files, or --show for a live window")
+            plan = plan_outputs(c.out, sources, c.video, c.overwrite) if c.out is not None else None
+        except BaseException:
+            _close_all(sources)
+            raise
+        stems = list(plan.stems) if plan is not None else unique_names(s.name for s in sources)
+        return _Opened(pack, sources, stems, show, plan)
+
+    def _sources(self) -> list[FrameSource]:
+        c = self.config
+        stream = StreamOptions(c.transport, c.timeout, c.timeout, c.reconnect_limit)
+        sources: list[FrameSource] = []
+        try:
+            for spec in c.sources:
+                warnings: list[str] = []
+                sources.extend(open_sources(spec, warnings, stream, recursive=c.recursive))
+                for warning in warnings:
+                    log.warning(warning)
+        except BaseException:
+            _close_all(sources)
+            raise
+        return sources
+
+    def _analyser(self, pack: Pack) -> Analyser:
+        c = self.config
+        return Analyser(pack, AnalyserOptions(c.backend, c.threads, c.device, c.det_size, c.precision))
+
+    def _run_all(
+        self, opened: _Opened, analyser: Analyser, settings: dict[str, Any], started: str, stop: Callable[[], bool]
+    ) -> list[SourceReport]:
+        reports: list[SourceReport] = []
+        pending = list(zip(opened.stems, opened.sources))
+        try:
+            while pending and not stop():
+                stem, source = pending[0]
+                header = _header(opened.pack, source, settings, started)
+                with self._sinks(opened, stem, source, header) as sinks:
+                    if self.progress is not None:
+                        self.progress.source_started(stem, source.expected_frames)
+                    faces = SourceFaces(self.config.faces, look_ahead=not source.live)
+                    pending.pop(0)  # from here on its capture thread owns (and closes) it
+                    reports.append(run_source(analyser, source, faces, sinks, self._on_frame(stem), self.config.policy, stop))
+        finally:
+            _close_all([source for _, source in pending])
+        return reports
+
+    def _sinks(self, opened: _Opened, stem: str, source: FrameSource, header: dict[str, Any]) -> SinkSet:
+        watermark = f"{PRODUCER} | pack {opened.pack.name}"
+        sinks: list[Sink] = []
+        if opened.show:
+            sinks.append(LiveWindow(f"cer-live: {source.label}", watermark))
+        if self.on_result is not None:
+            sinks.append(_CallbackSink(stem, self.on_result))
+        if opened.plan is not None:
+            sinks.extend(open_sinks(opened.plan, stem, source, header, watermark))
+        return SinkSet(sinks)
+
+    def _on_frame(self, stem: str) -> Callable[[int], None] | None:
+        progress = self.progress
+        if progress is None:
+            return None
+        return lambda n: progress.frame_done(stem, n)
+
+
+def _close_all(sources: list[FrameSource]) -> None:
+    for source in sources:
+        source.close()
+
+
+def _header(pack: Pack, source: FrameSource, settings: dict[str, Any], started: str) -> dict[str, Any]:
+    return {
+        "producer": PRODUCER,
+        "started": started,
+        "source": source.label,
+        "name": source.name,
+        "fps": source.fps,
+        "pack": pack.name,
+        "detector_sha256": pack.detector.sha256,
+        "members": [{"name": m.name, "sha256": m.sha256} for m in pack.members],
+        "compound_classes": list(COMPOUND_CLASSES),
+        "basic_classes": list(BASIC_CLASSES),
+        "settings": settings,
+    }
+
+
+__all__ = ["Progress", "Run", "RunConfig", "RunSummary"]

@@ -1,0 +1,40 @@
+"""A RunConfig checks itself when made: every bad option is one line naming the fix."""
+
+import pytest
+
+from cer_live.errors import CerLiveError
+from cer_live.run.config import RunConfig
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"device": "tpu"}, "bad --device 'tpu'; give cpu, cuda or cuda:N"),
+        ({"device": "cuda:x"}, "bad --device"),
+        ({"threads": 0}, "bad --threads"),
+        ({"det_size": 12}, "bad --det-size"),
+        ({"every": 0}, "bad --every"),
+        ({"min_iou": 1.5}, "bad --every"),
+        ({"fallback_age": -1}, "bad --fallback-age"),
+        ({"timeout": 0}, "bad --timeout"),
+        ({"reconnect_limit": -2}, "bad --reconnect-limit"),
+        ({"precision": "int8"}, "bad --precision"),
+        ({"fusion": "vote"}, "bad --fusion"),
+        ({"policy": "newest"}, "bad --policy"),
+        ({"backend": "tpu"}, "unknown backend 'tpu'"),
+        ({"smooth": "kalman"}, "smooth"),
+        ({"sources": ()}, "no SOURCE given"),
+    ],
+)
+def test_bad_options_are_refused_when_the_config_is_made(change, message):
+    with pytest.raises(CerLiveError, match=message) as info:
+        RunConfig(**{"sources": ("clip.mp4",), **change})
+    assert "\n" not in str(info.value)
+
+
+def test_a_config_is_frozen_and_normalised():
+    config = RunConfig(sources="clip.mp4", out="out", backend="ort", device="cuda:1")
+    assert config.sources == ("clip.mp4",) and config.backend == "onnxruntime" and str(config.out) == "out"
+    with pytest.raises(AttributeError):
+        config.threads = 4  # type: ignore[misc]
+    assert config.faces.schedule.every == 1 and config.smoothing.kind == "ema"
