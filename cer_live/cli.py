@@ -84,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--parity-faces", type=int, default=64, help="aligned faces used for parity (at least 64)")
     export.add_argument("--force", action="store_true", help="replace an existing pack of that name")
 
+    # Parsed by the command itself, so that other commands never import cer_live.offline.
+    label = sub.add_parser("label", help="pseudo-label face crops with Claude (see 'cer-live label --help')", add_help=False, prefix_chars="\x00")
+    label.add_argument("label_args", nargs="*")
+
     sample = sub.add_parser("sample", help="fetch a sample video (cached) and print its path")
     sample.add_argument("name", nargs="?", default=None, help="sample name (default: a short clip with one face)")
     sample.add_argument("--list", action="store_true", help="list the known samples")
@@ -123,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             return _packs(args)
         if args.command == "export":
             return _export(args, err)
+        if args.command == "label":
+            from .offline.label.command import main as label
+
+            return label(args.label_args, err)
         return _sample(args)
     except CerLiveError as exc:
         from .sources.urls import redact_all
