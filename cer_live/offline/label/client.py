@@ -83,6 +83,10 @@ def fatal_message(exc: BaseException, model: str) -> str | None:
     return None
 
 
+def is_api_error(exc: BaseException) -> bool:
+    return isinstance(exc, import_sdk().APIError)
+
+
 def describe(exc: BaseException) -> str:
     """A short description of a per-request failure, for the store and the summary."""
     status = getattr(exc, "status_code", None)

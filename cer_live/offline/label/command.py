@@ -152,10 +152,10 @@ def _ask(args: argparse.Namespace, console: Console, client: Any, jobs: list[Job
         task = progress.add_task("asking Claude", total=len(jobs))
         advance = lambda *_: progress.update(task, advance=1, description=f"asking Claude (${bill.spent:.4f})")  # noqa: E731
         if args.batch:
-            options = BatchOptions(args.max_tokens, args.temperature, args.poll, not args.no_wait,
+            options = BatchOptions(args.max_tokens, args.poll, not args.no_wait,
                                    args.batch_max_requests, args.cancel_batches)
             return run_batch(client, jobs, options, store, bill, advance)
-        options_sync = SyncOptions(args.concurrency, args.rate, args.max_tokens, args.temperature)
+        options_sync = SyncOptions(args.concurrency, args.rate, args.max_tokens)
         return run_sync(client, jobs, options_sync, store, bill, advance)
 
 
@@ -183,7 +183,7 @@ def _cost(bill: Bill, price: Price | None) -> dict[str, Any]:
 def _settings(args: argparse.Namespace, prompts: tuple[Prompt, ...], started: str) -> dict[str, Any]:
     keep = ("model", "every", "max_per_video", "select", "pack", "det_size", "borrow_within", "fill_within", "crop_size",
             "crop_scale", "crop_shift_y", "batch", "rate", "concurrency", "max_retries", "timeout", "max_tokens",
-            "temperature", "max_cost", "multi_name", "consensus")
+            "max_cost", "multi_name", "consensus")
     settings = {name: getattr(args, name) for name in keep}
     settings.update(started=started, sources=[str(s) for s in args.sources], prompts={p.id: p.text for p in prompts})
     return settings

@@ -27,12 +27,12 @@ class Reply:
     output_tokens: int
 
 
-def params(job: Job, max_tokens: int, temperature: float) -> dict[str, Any]:
+def params(job: Job, max_tokens: int) -> dict[str, Any]:
+    """Sampling is left at the model's default, as in the paper (newer SDKs and models drop `temperature`)."""
     data = base64.standard_b64encode(job.crop.read_bytes()).decode("ascii")
     return {
         "model": job.key.model,
         "max_tokens": max_tokens,
-        "temperature": temperature,
         "messages": [
             {
                 "role": "user",

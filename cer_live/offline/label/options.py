@@ -37,7 +37,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     ask.add_argument("--consensus", action="store_true", help="ask both paper prompts; keep a label only when they agree")
     ask.add_argument("--multi-name", choices=RULES, default="reference", help="several class names in one reply: the reference recipe's rule, or no label (strict)")
     ask.add_argument("--max-tokens", type=int, default=64, help="reply length cap in tokens (default 64)")
-    ask.add_argument("--temperature", type=float, default=0.0, help="sampling temperature (default 0, for repeatable labels)")
     pick = p.add_argument_group("which frames")
     pick.add_argument("--every", type=int, default=1, help="consider every K-th frame (default 1)")
     pick.add_argument("--max-per-video", type=int, help="label at most N frames per video")
@@ -86,8 +85,6 @@ def check(args: argparse.Namespace) -> None:
         raise LabelError(f"bad --batch-max-requests {args.batch_max_requests}; a batch holds 1 to 100000 requests")
     if args.max_cost is not None and args.max_cost < 0:
         raise LabelError(f"bad --max-cost {args.max_cost}; give US dollars >= 0")
-    if not 0.0 <= args.temperature <= 1.0:
-        raise LabelError(f"bad --temperature {args.temperature}; give 0 to 1")
     if (args.no_wait or args.cancel_batches) and not args.batch:
         raise LabelError("--no-wait and --cancel-batches belong to --batch; add --batch")
     if not args.model.strip():

@@ -31,7 +31,6 @@ REQUEST_OVERHEAD_BYTES = 600
 @dataclass(frozen=True)
 class BatchOptions:
     max_tokens: int = 64
-    temperature: float = 0.0
     poll_s: float = 60.0
     wait: bool = True  # poll until every batch ends; otherwise leave them for the next run
     max_requests: int = MAX_REQUESTS
@@ -73,7 +72,7 @@ def _chunks(jobs: list[Job], options: BatchOptions, bill: Bill, report: BatchRep
 
 def _create(client: Any, chunk: list[Job], options: BatchOptions, store: Store) -> str:
     items = {custom_id(job.key): job.key for job in chunk}
-    requests = [{"custom_id": custom_id(j.key), "params": params(j, options.max_tokens, options.temperature)} for j in chunk]
+    requests = [{"custom_id": custom_id(j.key), "params": params(j, options.max_tokens)} for j in chunk]
     batch = client.messages.batches.create(requests=requests)
     store.add_batch(batch.id, chunk[0].key.model, items)
     log.info("batch %s created with %d request(s)", batch.id, len(chunk))

@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
-from .client import describe, fatal_message
+from .client import describe, fatal_message, is_api_error
 from .cost import Bill
 from .errors import LabelError
 from .messages import Job, Reply, params, reply_of
@@ -28,7 +28,6 @@ class SyncOptions:
     concurrency: int = 4
     per_minute: float = 50.0
     max_tokens: int = 64
-    temperature: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class SyncReport:
 
 def _call(client: Any, job: Job, options: SyncOptions) -> Outcome:
     try:
-        raw = client.messages.with_raw_response.create(**params(job, options.max_tokens, options.temperature))
+        raw = client.messages.with_raw_response.create(**params(job, options.max_tokens))
         return Outcome(job, reply_of(raw.parse()), raw.headers.get("request-id", ""), int(getattr(raw, "retries_taken", 0)))
     except Exception as exc:  # sorted by the caller: fatal (401/403/404) or stored as a failure
         return Outcome(job, error=exc)
@@ -104,6 +103,8 @@ def _record(outcome: Outcome, store: Store, bill: Bill, report: SyncReport) -> s
         report.answered += 1
         return None
     assert outcome.error is not None
+    if not is_api_error(outcome.error):
+        raise outcome.error  # a bug, not the API: never stored as a failure to retry
     fatal = fatal_message(outcome.error, job.key.model)
     if fatal is None:
         store.put_failure(job.key, "sync", describe(outcome.error))
