@@ -82,6 +82,8 @@ def read_meta(out: Path) -> dict:
 
 def stored_keys(out: Path) -> set[tuple[str, str]]:
     """(sha256, prompt) of every reply committed to the store, read as any SQLite reader would."""
+    if not (out / "labels.sqlite").exists():
+        return set()
     db = sqlite3.connect(f"file:{out / 'labels.sqlite'}?mode=ro", uri=True)
     try:
         return {(sha, prompt) for sha, prompt in db.execute("SELECT sha256, prompt FROM results")}
