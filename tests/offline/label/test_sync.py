@@ -132,3 +132,13 @@ def test_dry_run_sends_nothing_and_needs_no_key(api, video, tmp_path):
     assert r.code == 0, r.stderr
     assert api.paths == []
     assert "16 request(s)" in r.stdout and "batch: about $" in r.stdout
+
+
+def test_select_uncertain_ranks_with_the_pack(video, tmp_path):
+
+    r = run_label(str(video), "--out", str(tmp_path), "--every", "12", "--max-per-video", "5", "--select", "uncertain",
+                  "--dry-run", env=env_for(None, key=None))
+    assert r.code == 0, r.stderr
+    crops = sorted((tmp_path / "crops" / "WolfgangLanger_Pexels").glob("*.jpg"))
+    assert len(crops) == 5 and "5 request(s)" in r.stdout
+    assert all(int(p.stem) % 12 == 0 for p in crops)
