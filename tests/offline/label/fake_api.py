@@ -201,7 +201,10 @@ def _handler(api: FakeAnthropic) -> type[BaseHTTPRequestHandler]:
             for k, v in headers:
                 self.send_header(k, v)
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up (a timeout, or a kill): not the server's failure
 
         def body(self) -> dict[str, Any]:
             length = int(self.headers.get("content-length", 0))
