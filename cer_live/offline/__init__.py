@@ -1,0 +1,1 @@
+"""Offline work around the runtime: Claude labelling (and, later, training). The runtime never imports this."""
