@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--parity-faces", type=int, default=64, help="aligned faces used for parity (at least 64)")
     export.add_argument("--force", action="store_true", help="replace an existing pack of that name")
 
+    from .offline.evaluate import command as evaluate_command
+    from .offline.train import command as train_command
+
+    train_command.add_parser(sub)
+    evaluate_command.add_parser(sub)
+
     sample = sub.add_parser("sample", help="fetch a sample video (cached) and print its path")
     sample.add_argument("name", nargs="?", default=None, help="sample name (default: a short clip with one face)")
     sample.add_argument("--list", action="store_true", help="list the known samples")
@@ -123,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
             return _packs(args)
         if args.command == "export":
             return _export(args, err)
+        if args.command in ("train", "evaluate"):
+            from .offline.evaluate import command as evaluate_command
+            from .offline.train import command as train_command
+
+            return (train_command if args.command == "train" else evaluate_command).run(args, err)
         return _sample(args)
     except CerLiveError as exc:
         from .sources.urls import redact_all

@@ -1,0 +1,1 @@
+"""Offline work: datasets, losses, metrics, training and evaluation. The runtime never imports it."""
