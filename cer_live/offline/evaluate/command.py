@@ -10,14 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ... import PRODUCER
-from ..datasets.open import keep_readable, open_dataset
 from ..errors import EvaluateError
-from ..metrics import Scores
-from ..runtime import COMPOUND_CLASSES, BackendOptions, load_pack
-from .abaw_csv import score_csv
-from .pack_eval import member_probs, score_pack
-from .report import check_new, plot_confusions, write_json
+
+# The scoring modules load when the command runs: registering it imports nothing of the runtime.
 
 
 def add_parser(subparsers: Any) -> None:
@@ -36,6 +31,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
+    from ..runtime import COMPOUND_CLASSES
+    from .report import check_new, plot_confusions, write_json
+
     if bool(args.csvs) == bool(args.pack or args.data) or (args.csvs and len(args.csvs) != 2) or (bool(args.pack) != bool(args.data)):
         raise EvaluateError("give either PRED.csv LABELS.csv, or --pack P --data D")
     check_new(args.json, args.plot)
@@ -62,7 +60,11 @@ def _need_matplotlib() -> None:
         raise EvaluateError("--plot needs matplotlib: pip install -e '.[train]'") from None
 
 
-def _csv(pred: Path, labels: Path) -> tuple[dict, dict[str, Scores], str]:
+def _csv(pred: Path, labels: Path) -> tuple[dict, dict[str, Any], str]:
+    from ... import PRODUCER
+    from ..runtime import COMPOUND_CLASSES
+    from .abaw_csv import score_csv
+
     result = score_csv(pred, labels)
     report = {
         "producer": PRODUCER,
@@ -74,11 +76,17 @@ def _csv(pred: Path, labels: Path) -> tuple[dict, dict[str, Scores], str]:
     return report, {pred.name: result.scores}, f"{pred.name} vs {labels.name}"
 
 
-def _pack(args: argparse.Namespace, console: Console) -> tuple[dict, dict[str, Scores], str]:
+def _pack(args: argparse.Namespace, console: Console) -> tuple[dict, dict[str, Any], str]:
+    from ... import PRODUCER
+    from ..datasets.open import detect_format, keep_readable, open_dataset
+    from ..runtime import COMPOUND_CLASSES, BackendOptions, load_pack
+    from .pack_eval import member_probs, score_pack
+
     if args.batch < 1 or args.threads < 1:
         raise EvaluateError("--batch and --threads must be 1 or more")
     pack = load_pack(args.pack)
-    split = args.split or ("test" if (args.data / "EmoLabel").is_dir() else "all")
+    rafdb = args.format == "rafdb" or (args.format == "auto" and args.data.exists() and detect_format(args.data) == "rafdb")
+    split = args.split or ("test" if rafdb else "all")
     data = open_dataset(args.data, split, args.format)
     with _progress(console) as progress:
         task = progress.add_task("checking images", total=len(data.items))
@@ -109,7 +117,9 @@ def _progress(console: Console) -> Progress:
     return Progress(*columns, console=console, transient=True)
 
 
-def _print(panels: dict[str, Scores], console: Console) -> None:
+def _print(panels: dict[str, Any], console: Console) -> None:
+    from ..runtime import COMPOUND_CLASSES
+
     out = Console() if Console().is_terminal else Console(width=160)
     table = Table(title="macro F1 over the 7 ABAW classes (absent classes count 0)", title_justify="left")
     for column in ("scored", "macro F1", "accuracy", *[c.replace(" ", "\n") for c in COMPOUND_CLASSES]):

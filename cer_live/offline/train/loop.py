@@ -35,7 +35,8 @@ def train_epoch(runs: list[MemberRun], loader: DataLoader, loss_fn: nn.Module, d
     """Mean training loss per member over every rank's images."""
     for run in runs:
         run.model.train()
-    sums = torch.zeros(len(runs) + 1, dtype=torch.float64)
+    # Summed on the device: reading a loss back every step would stall a GPU.
+    sums = torch.zeros(len(runs) + 1, dtype=torch.float64, device=dist.device)
     for images, labels in loader:
         images = images.to(dist.device, non_blocking=True)
         labels = labels.to(dist.device, non_blocking=True)
@@ -44,14 +45,15 @@ def train_epoch(runs: list[MemberRun], loader: DataLoader, loss_fn: nn.Module, d
             run.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             run.optimizer.step()
-            value = loss.item()
-            if value != value or abs(value) == float("inf"):
-                raise TrainError(f"{run.arch}: the loss is not finite in epoch {epoch}; lower --lr or check the data")
-            sums[i] += value * len(labels)
+            sums[i] += loss.detach().double() * len(labels)
         sums[-1] += len(labels)
         tick()
-    sums = all_sum(dist, sums.to(dist.device)).cpu()
-    return {run.arch: float(sums[i] / max(sums[-1], 1)) for i, run in enumerate(runs)}
+    sums = all_sum(dist, sums).cpu()
+    means = {run.arch: float(sums[i] / max(sums[-1], 1)) for i, run in enumerate(runs)}
+    for arch, value in means.items():
+        if not torch.isfinite(torch.tensor(value)):
+            raise TrainError(f"{arch}: the loss is not finite in epoch {epoch}; lower --lr or check the data")
+    return means
 
 
 def validate(runs: list[MemberRun], loader: DataLoader, loss_fn: nn.Module, dist: Dist, tick: Tick) -> dict[str, tuple[float, Scores]]:

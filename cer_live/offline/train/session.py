@@ -15,7 +15,7 @@ from ..datasets.open import keep_readable
 from ..errors import TrainError
 from ..runtime import COMPOUND_CLASSES
 from .config import RESUMABLE, TrainConfig, from_mapping, load_toml
-from .distributed import Dist, barrier, setup, teardown
+from .distributed import barrier, setup, teardown
 from .models import check_archs
 from .pack import check_target, export_options, export_run
 from .progress import TrainProgress
@@ -114,5 +114,3 @@ def _export(result: TrainResult, config: TrainConfig, request: TrainRequest, con
         exported = export_run(request.out, config, options, lambda message: status.update(message))
     console.print(f"pack written to {exported.path}/ (run it with: cer-live run VIDEO --pack {exported.path})", highlight=False)
 
-
-__all__ = ["Dist", "TrainRequest", "run_session"]

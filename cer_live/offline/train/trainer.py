@@ -11,7 +11,6 @@ from typing import Any
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
-from ... import PRODUCER
 from ..datasets.items import LabelledSet
 from ..losses import CompoundLoss
 from .config import TrainConfig
@@ -176,5 +175,3 @@ def _entry(epoch: int, session: int, seconds: float, losses: dict[str, float], s
 def _describe(data: LabelledSet) -> dict[str, Any]:
     return {"name": data.name, "images": len(data.items), "counts": data.counts().tolist(), "skipped": data.skipped}
 
-
-__all__ = ["PRODUCER", "TrainResult", "train"]
