@@ -23,6 +23,8 @@ COMMANDS = ("run", "packs", "export", "sample")
 # their parser when they run, so `cer-live run` loads nothing from offline/ or bench/.
 HANDED_OVER = {
     "label": ("cer_live.offline.label.command", "pseudo-label face crops with Claude (the label extra)"),
+    "train": ("cer_live.offline.train.command", "train the ensemble's CNNs (the train extra)"),
+    "evaluate": ("cer_live.offline.evaluate.command", "score predictions or a pack against labels (ABAW macro F1)"),
 }
 
 

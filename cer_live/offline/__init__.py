@@ -1,1 +1,1 @@
-"""Offline work around the runtime: Claude labelling (and, later, training). The runtime never imports this."""
+"""Offline work around the runtime: Claude labelling, datasets, losses, training and evaluation. The runtime never imports it."""
