@@ -1,0 +1,160 @@
+"""The one place the benchmark imports the runtime: every timed component comes from here.
+
+The runtime's modules are being regrouped (run/, faces/, models/); when they move, only the
+imports in this file change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import backends
+from ..align import align
+from ..analyser import Analyser, AnalyserOptions
+from ..detect import RetinaFaceDetector
+from ..backends import BackendOptions
+from ..ensemble import Ensemble, Member
+from ..fusion import fuse
+from ..messages import Analysed, Detection, Frame, FrameResult, StatusEvent
+from ..outputs import open_sinks
+from ..packs import Pack, load_pack
+from ..pipeline import run_source
+from ..post import PostProcessor
+from ..preprocess import to_tensor
+from ..sinks.base import SinkSet
+from ..sinks.draw import draw
+from ..sinks.video import AnnotatedVideoSink
+from ..smooth import SmoothingConfig
+from ..sources.stream import StreamOptions, StreamSource
+from ..sources.video_file import VideoFileSource
+from ..track import IoUTracker
+
+# What `cer-live run` uses unless told otherwise, so that the bench times the default path.
+DEFAULT_SMOOTH = "ema:0.4"
+DEFAULT_FALLBACK_AGE = 12
+WATERMARK = "cer-live bench"
+
+__all__ = [
+    "Analysed", "Analyser", "AnnotatedVideoSink", "BackendOptions", "Detection", "Ensemble", "Frame",
+    "FrameResult", "IoUTracker", "Member", "Pack", "PostProcessor", "SinkSet", "VideoFileSource",
+    "align", "backends", "draw", "fuse", "load_pack", "to_tensor",
+]
+
+
+def make_analyser(pack: Pack, threads: int, det_size: int | None, backend: str = "auto") -> Analyser:
+    return Analyser(pack, AnalyserOptions(backend=backend, threads=threads, device="cpu", det_size=det_size))
+
+
+def det_input_size(analyser: Analyser, height: int, width: int) -> tuple[int, int]:
+    """(height, width) the pipeline's detector feeds its network for a frame of this size."""
+    return analyser.detector.input_size(height, width)
+
+
+def detect(analyser: Analyser, image: np.ndarray) -> tuple[Detection, ...]:
+    return analyser.detector.detect([image])[0]
+
+
+def detect_all(pack: Pack, image: np.ndarray) -> tuple[Detection, ...]:
+    """Faces at the image's own size (no downscaling): for cutting faces out of stills."""
+    engine = backends.create("onnxruntime", pack.detector.model, BackendOptions(threads=2), label="detector")
+    try:
+        config = replace(pack.detector.config, input_long_side=max(image.shape[:2]))
+        return RetinaFaceDetector(engine, config).detect([image])[0]
+    finally:
+        engine.close()
+
+
+def preprocess_groups(ensemble: Ensemble) -> list[list[int]]:
+    """Member indices that share one crop and tensor, as Ensemble.score groups them."""
+    groups: dict[tuple, list[int]] = {}
+    for index, member in enumerate(ensemble.members):
+        groups.setdefault(member.spec.preprocess_key, []).append(index)
+    return list(groups.values())
+
+
+def member_tensor(member: Member, image: np.ndarray, detections: tuple[Detection, ...]) -> np.ndarray:
+    spec = member.spec
+    return to_tensor(align(image, detections, spec.template, spec.size), spec.colour, spec.mean, spec.std)
+
+
+def post_processor(smoothing: bool = True, look_ahead: bool = False) -> PostProcessor:
+    if smoothing:
+        return PostProcessor(SmoothingConfig.parse(DEFAULT_SMOOTH), DEFAULT_FALLBACK_AGE, look_ahead)
+    return PostProcessor(SmoothingConfig.parse("none"), 0, look_ahead)
+
+
+def analysed(frame: Frame, detections: tuple, scores: tuple, ids: list[int], ended: list[int]) -> Analysed:
+    return Analysed(frame, detections, scores, {}, tuple(ids), tuple(ended), tuple(True for _ in detections))
+
+
+class _NoTracks:
+    """Tracking off: every face is a new track on every frame, no association is computed."""
+
+    def __init__(self) -> None:
+        self._next = 1
+
+    def update(self, detections: tuple[Detection, ...]) -> tuple[list[int], list[int]]:
+        ids = list(range(self._next, self._next + len(detections)))
+        self._next += len(detections)
+        return ids, []
+
+
+class FirstFrames:
+    """A source cut to its first `limit` frames (status events pass through); 0 = no limit."""
+
+    def __init__(self, inner: Any, limit: int) -> None:
+        self._inner = inner
+        self._limit = limit
+        self.name, self.label, self.live, self.fps = inner.name, inner.label, inner.live, inner.fps
+        expected = inner.expected_frames
+        self.expected_frames = min(expected, limit) if expected and limit else (limit or expected)
+
+    def frames(self) -> Iterator[Frame | StatusEvent]:
+        count = 0
+        for item in self._inner.frames():
+            yield item
+            if isinstance(item, Frame):
+                count += 1
+                if self._limit and count >= self._limit:
+                    return
+
+    def stop(self) -> None:
+        self._inner.stop()
+
+    def warnings(self) -> list[str]:
+        return self._inner.warnings()
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def open_file(path: Path, limit: int = 0) -> FirstFrames:
+    return FirstFrames(VideoFileSource(path), limit)
+
+
+def open_stream(url: str, limit: int, timeout_s: float = 10.0) -> FirstFrames:
+    return FirstFrames(StreamSource(url, StreamOptions("tcp", timeout_s, timeout_s, 0)), limit)
+
+
+def run_pipeline(analyser: Analyser, source: FirstFrames, out_dir: Path | None, tracking: bool = True) -> dict[str, Any]:
+    """The threaded pipeline as `cer-live run` assembles it; the source's summary record.
+
+    With an out_dir the run writes what `cer-live run` writes (JSONL, CSV, annotated MP4);
+    `tracking=False` also turns smoothing and the nearest-frame fallback off.
+    """
+    analyser.reset()
+    if not tracking:
+        analyser.tracker = _NoTracks()
+    post = post_processor(smoothing=tracking, look_ahead=not source.live)
+    header = {"producer": WATERMARK, "source": source.label, "name": source.name}
+    sinks = open_sinks(out_dir, source.name, source, header, True, WATERMARK) if out_dir else SinkSet([])
+    return run_source(analyser, source, post, sinks).as_dict()
+
+
+def video_sink(path: Path, fps: float) -> AnnotatedVideoSink:
+    return AnnotatedVideoSink(path, fps, WATERMARK)
