@@ -9,8 +9,8 @@ from .errors import BenchArgError
 
 BACKENDS = ("onnxruntime", "torch", "tensorrt")
 ALIASES = {"ort": "onnxruntime", "trt": "tensorrt"}
-QUICK = {"faces": "1,2,4,8", "batch": "1,4,16", "resolution": "640x360,1280x720", "frames": 96, "repeats": 3}
-FULL = {"faces": "1,2,4,8,16", "batch": "1,2,4,8,16,32,64", "resolution": "640x360,1280x720,1920x1080", "frames": 0, "repeats": 5}
+QUICK = {"faces": "1,2,4,8", "batch": "1,4,16", "resolution": "640x360,1280x720", "frames": 64, "clip_frames": 48, "repeats": 3}
+FULL = {"faces": "1,2,4,8,16", "batch": "1,2,4,8,16,32,64", "resolution": "640x360,1280x720,1920x1080", "frames": 0, "clip_frames": 120, "repeats": 5}
 MAX_BATCH = 1024
 MAX_FACES = 64
 
@@ -25,7 +25,8 @@ class BenchConfig:
     batch: tuple[int, ...] = (1, 4, 16)
     resolutions: tuple[tuple[int, int], ...] = ((640, 360), (1280, 720))
     repeats: int = 3
-    frames: int = 96  # frames of the source per repeat; 0 = all
+    frames: int = 64  # frames of the source per repeat; 0 = all
+    clip_frames: int = 48  # frames of each synthetic clip in the faces and resolution sweeps
     warmup: int = 8  # frames (or calls) run before timing starts
     threads: int = 2
     det_size: int | None = None
