@@ -87,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     sample = sub.add_parser("sample", help="fetch a sample video (cached) and print its path")
     sample.add_argument("name", nargs="?", default=None, help="sample name (default: a short clip with one face)")
     sample.add_argument("--list", action="store_true", help="list the known samples")
+
+    from .bench.command import add_parser as add_bench  # cheap: loads no runtime or model
+
+    add_bench(sub)
     return parser
 
 
@@ -123,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
             return _packs(args)
         if args.command == "export":
             return _export(args, err)
+        if args.command == "bench":
+            from .bench.command import run as run_bench
+
+            return run_bench(args, err)
         return _sample(args)
     except CerLiveError as exc:
         from .sources.urls import redact_all

@@ -9,7 +9,7 @@ from .errors import BenchArgError
 
 BACKENDS = ("onnxruntime", "torch", "tensorrt")
 ALIASES = {"ort": "onnxruntime", "trt": "tensorrt"}
-QUICK = {"faces": "1,2,4,8", "batch": "1,4,16", "resolution": "640x360,1280x720", "frames": 64, "clip_frames": 48, "repeats": 3}
+QUICK = {"faces": "1,2,4,8", "batch": "1,4,16", "resolution": "640x360,1280x720", "frames": 48, "clip_frames": 36, "repeats": 3}
 FULL = {"faces": "1,2,4,8,16", "batch": "1,2,4,8,16,32,64", "resolution": "640x360,1280x720,1920x1080", "frames": 0, "clip_frames": 120, "repeats": 5}
 MAX_BATCH = 1024
 MAX_FACES = 64
@@ -25,13 +25,13 @@ class BenchConfig:
     batch: tuple[int, ...] = (1, 4, 16)
     resolutions: tuple[tuple[int, int], ...] = ((640, 360), (1280, 720))
     repeats: int = 3
-    frames: int = 64  # frames of the source per repeat; 0 = all
-    clip_frames: int = 48  # frames of each synthetic clip in the faces and resolution sweeps
+    frames: int = 48  # frames of the source per repeat; 0 = all
+    clip_frames: int = 36  # frames of each synthetic clip in the faces and resolution sweeps
     warmup: int = 8  # frames (or calls) run before timing starts
     threads: int = 2
     det_size: int | None = None
     live: bool = True  # the loopback RTSP latency run, when the server is installed
-    live_seconds: float = 4.0
+    live_seconds: float = 3.0
     full: bool = False
     force: bool = False
 

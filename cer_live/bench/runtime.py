@@ -21,7 +21,7 @@ from ..backends import BackendOptions
 from ..ensemble import Ensemble, Member
 from ..fusion import fuse
 from ..messages import Analysed, Detection, Frame, FrameResult, StatusEvent
-from ..outputs import open_sinks
+from ..outputs import open_sinks, prepare_out_dir, write_json
 from ..packs import Pack, load_pack
 from ..pipeline import run_source
 from ..post import PostProcessor
@@ -42,7 +42,7 @@ WATERMARK = "cer-live bench"
 __all__ = [
     "Analysed", "Analyser", "AnnotatedVideoSink", "BackendOptions", "Detection", "Ensemble", "Frame",
     "FrameResult", "IoUTracker", "Member", "Pack", "PostProcessor", "SinkSet", "VideoFileSource",
-    "align", "backends", "draw", "fuse", "load_pack", "to_tensor",
+    "align", "backends", "draw", "fuse", "load_pack", "prepare_out_dir", "to_tensor", "write_json",
 ]
 
 

@@ -112,3 +112,21 @@ def resolution_sweep(analyser: runtime.Analyser, crops: list[np.ndarray], cfg: A
         video.unlink()
         tick()
     return rows
+
+
+def shared_upload(ensemble: runtime.Ensemble, crops: list[np.ndarray], cfg: Any) -> dict[str, Any]:
+    """On a GPU: today's per-member numpy round trips against one upload shared by all members."""
+    probe = gpu.probe()
+    if not (probe["gpu"] and probe["onnxruntime_cuda_provider"]):
+        return {"status": "skipped", "note": "unmeasured: needs an NVIDIA GPU and onnxruntime's CUDA provider (the gpu extra)"}
+    if len(runtime.preprocess_groups(ensemble)) != 1:
+        return {"status": "skipped", "note": "unmeasured: the members take different inputs, so one upload cannot serve them all"}
+    batch = _batch_of(face_tensors(ensemble, crops)[0], max(cfg.batch))
+    options = runtime.BackendOptions(threads=cfg.threads, device="cuda", precision="fp32", max_batch=len(batch))
+    engines = [runtime.backends.create("onnxruntime", spec.source, options) for spec in ensemble.pack.members]
+    try:
+        models = [spec.model for spec in ensemble.pack.members]
+        return gpu.upload_comparison(models, lambda: [e.infer(batch) for e in engines], batch, max(cfg.repeats, 10))
+    finally:
+        for engine in engines:
+            engine.close()
