@@ -72,6 +72,7 @@ def throughput_vs_batch(plt: Any, report: dict[str, Any], path: Path, machine: s
     ax.set_xscale("log", base=2)
     ax.set_xlabel("faces per batch")
     ax.set_ylabel("faces per second (all members)")
+    ax.set_ylim(bottom=0)
     ax.grid(True, which="both", alpha=0.3)
     if skipped:
         ax.text(0.01, 0.98, "not measured here: " + "; ".join(skipped), transform=ax.transAxes, fontsize=7, va="top", wrap=True)

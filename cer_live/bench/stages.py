@@ -74,7 +74,9 @@ def one_pass(analyser: runtime.Analyser, video: Path, limit: int, scratch: Path,
     post = runtime.post_processor(look_ahead=False)
     try:
         for frame in source.frames():
-            _frame(analyser, frame, post, sink, out)
+            # The first frame is decoded when the file opens and opens the video writer:
+            # one-off costs, so it runs but is not counted.
+            _frame(analyser, frame, post, sink, out if frame.frame_id else defaultdict(list))
             tick()
     finally:
         sink.close()
