@@ -25,6 +25,7 @@ HANDED_OVER = {
     "label": ("cer_live.offline.label.command", "pseudo-label face crops with Claude (the label extra)"),
     "train": ("cer_live.offline.train.command", "train the ensemble's CNNs (the train extra)"),
     "evaluate": ("cer_live.offline.evaluate.command", "score predictions or a pack against labels (ABAW macro F1)"),
+    "bench": ("cer_live.bench.command", "measure latency and throughput per stage, with baselines (the bench extra)"),
 }
 
 

@@ -17,7 +17,7 @@ from ..messages import Detection, FaceResult, FaceScores, Frame, FrameResult
 from .fallback import NearestFaceFallback
 from .schedule import ScheduleConfig, Scheduler
 from .smooth import Smoother, SmoothingConfig
-from .track import IoUTracker, protagonist_index
+from .track import IoUTracker, UntrackedFaces, protagonist_index
 
 Scorer = Callable[[np.ndarray, tuple[Detection, ...]], tuple[tuple[FaceScores, ...], dict[str, float]]]
 
@@ -28,6 +28,7 @@ class FaceOptions:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
     fallback_age: int = 12  # frames a face may be borrowed across (0 = off)
+    tracking: bool = True  # False: every face is a new track on every frame (a baseline for benchmarks)
 
 
 class SourceFaces:
@@ -35,13 +36,14 @@ class SourceFaces:
 
     def __init__(self, options: FaceOptions, look_ahead: bool) -> None:
         self.options = options
-        self.tracker = IoUTracker()
+        self.tracker: IoUTracker | UntrackedFaces = IoUTracker() if options.tracking else UntrackedFaces()
         self.scheduler = Scheduler(options.schedule)
         self.smoother = Smoother(options.smoothing)
         self.fallback = NearestFaceFallback(options.fallback_age, look_ahead)
 
     def step(self, frame: Frame, detections: tuple[Detection, ...], score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
         """Tracks, scores (only the faces that are due), smooths; returns the results now final."""
+        t0 = time.perf_counter()
         if self.options.protagonist_only and len(detections) > 1:
             detections = (detections[protagonist_index(detections)],)
         ids, ended = self.tracker.update(detections)
@@ -49,6 +51,7 @@ class SourceFaces:
         for tid in ended:
             self.smoother.forget(tid)
         due = self.scheduler.due(frame.frame_id, tuple(ids), detections)
+        track_ms = (time.perf_counter() - t0) * 1000
         fresh, score_ms = score(frame.image, tuple(d for d, run in zip(detections, due) if run))
         t0 = time.perf_counter()
         it = iter(fresh)
@@ -59,7 +62,7 @@ class SourceFaces:
             if run:
                 self.scheduler.remember(frame.frame_id, tid, det, scores)
             faces.append(FaceResult(tid, det, scores, self._smooth(tid, scores), protagonist=i == lead, fresh=run))
-        stage = {**stage_ms, **score_ms, "post": (time.perf_counter() - t0) * 1000}
+        stage = {**stage_ms, "track": track_ms, **score_ms, "post": (time.perf_counter() - t0) * 1000}
         return self.fallback.push(FrameResult(frame, tuple(faces), stage))
 
     def flush(self) -> list[FrameResult]:

@@ -79,3 +79,15 @@ class IoUTracker:
                 alive.append(track)
         self._tracks = alive
         return ids, ended
+
+
+class UntrackedFaces:
+    """Tracking off: every face is a new track on every frame, and no association is computed."""
+
+    def __init__(self) -> None:
+        self._next = 1
+
+    def update(self, detections: tuple[Detection, ...]) -> tuple[list[int], list[int]]:
+        ids = list(range(self._next, self._next + len(detections)))
+        self._next += len(detections)
+        return ids, []
