@@ -75,11 +75,13 @@ def _configure_logging(console: Any, debug: bool) -> None:
         handler.setFormatter(logging.Formatter("%(levelname)-8s %(message)s"))
     handler.addFilter(_RedactUrls())
     logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, handlers=[handler], force=True)
-    if not debug:
-        # FFmpeg and OpenCV print their own lines (with URLs) for every failed connect;
-        # our one-line errors and status events say it better. Read when a capture opens.
-        os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-        os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+
+
+def _quiet_opencv() -> None:
+    """FFmpeg and OpenCV print their own lines (with URLs) for every failed connect; our one-line
+    errors and status events say it better. Set before anything imports cv2, which reads them."""
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 
 
 def _stderr() -> Any:
@@ -90,6 +92,9 @@ def _stderr() -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--debug" not in argv:
+        _quiet_opencv()
     try:
         args = _parser().parse_args(argv)
         if args.command in HANDED_OVER and "--debug" in args.handed_over:

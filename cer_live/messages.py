@@ -55,6 +55,17 @@ class FaceScores:
         idx = int(np.argmax(self.compound))
         return idx, COMPOUND_CLASSES[idx], float(self.compound[idx])
 
+    @property
+    def runner_up(self) -> tuple[int, str, float]:
+        """The second compound: (ABAW id, name, probability)."""
+        idx = int(np.argsort(-self.compound, kind="stable")[1])
+        return idx, COMPOUND_CLASSES[idx], float(self.compound[idx])
+
+    @property
+    def margin(self) -> float:
+        """Top-1 minus top-2 compound probability: how clear the call is (0 = a tie)."""
+        return self.top[2] - self.runner_up[2]
+
 
 @dataclass(frozen=True)
 class FaceResult:

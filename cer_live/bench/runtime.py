@@ -83,10 +83,9 @@ def member_tensor(member: Member, image: np.ndarray, detections: tuple[Detection
 def source_faces(tracking: bool = True, look_ahead: bool = False) -> SourceFaces:
     """A source's face state as `cer-live run` makes it; tracking off also turns smoothing and the fallback off."""
     if tracking:
-        options = FaceOptions(smoothing=SmoothingConfig.parse(DEFAULT_SMOOTH), fallback_age=DEFAULT_FALLBACK_AGE)
-    else:
-        options = FaceOptions(smoothing=SmoothingConfig.parse("none"), fallback_age=0, tracking=False)
-    return SourceFaces(options, look_ahead)
+        return SourceFaces(FaceOptions(smoothing=SmoothingConfig.parse(DEFAULT_SMOOTH), fallback_age=DEFAULT_FALLBACK_AGE), look_ahead)
+    # Every frame on its own, as independent pictures are: new tracks each frame, nothing carried.
+    return SourceFaces(FaceOptions(smoothing=SmoothingConfig.parse("none"), fallback_age=0), look_ahead, independent=True)
 
 
 def step(faces: SourceFaces, frame: Frame, detections: tuple[Detection, ...], scores: tuple[FaceScores, ...]) -> list[FrameResult]:
@@ -101,7 +100,7 @@ class FirstFrames:
         self._inner = inner
         self._limit = limit
         self.name, self.label, self.live, self.fps = inner.name, inner.label, inner.live, inner.fps
-        self.files = inner.files
+        self.files, self.independent = inner.files, inner.independent
         expected = inner.expected_frames
         self.expected_frames = min(expected, limit) if expected and limit else (limit or expected)
 

@@ -3,6 +3,10 @@
 Tracks, the inference schedule, smoothing, the nearest-frame fallback and the protagonist
 all live here, and a run makes a new `SourceFaces` for every source it opens: nothing can
 leak from one source into the next, and several sources can be served side by side.
+
+A source of independent pictures (a folder of photos) gets `independent=True`: every frame
+starts from fresh face state (new track ids, no smoothing, no schedule carry-over, no
+fallback), so nothing leaks from one photo into the next either.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from ..messages import Detection, FaceResult, FaceScores, Frame, FrameResult
 from .fallback import NearestFaceFallback
 from .schedule import ScheduleConfig, Scheduler
 from .smooth import Smoother, SmoothingConfig
-from .track import IoUTracker, UntrackedFaces, protagonist_index
+from .track import IoUTracker, protagonist_index
 
 Scorer = Callable[[np.ndarray, tuple[Detection, ...]], tuple[tuple[FaceScores, ...], dict[str, float]]]
 
@@ -28,28 +32,28 @@ class FaceOptions:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
     fallback_age: int = 12  # frames a face may be borrowed across (0 = off)
-    tracking: bool = True  # False: every face is a new track on every frame (a baseline for benchmarks)
 
 
 class SourceFaces:
     """Per-source face state; `step` is called from one thread, in frame order."""
 
-    def __init__(self, options: FaceOptions, look_ahead: bool) -> None:
+    def __init__(self, options: FaceOptions, look_ahead: bool, independent: bool = False) -> None:
         self.options = options
-        self.tracker: IoUTracker | UntrackedFaces = IoUTracker() if options.tracking else UntrackedFaces()
+        self.independent = independent
+        self.tracker = IoUTracker()
         self.scheduler = Scheduler(options.schedule)
         self.smoother = Smoother(options.smoothing)
-        self.fallback = NearestFaceFallback(options.fallback_age, look_ahead)
+        self.fallback = NearestFaceFallback(0 if independent else options.fallback_age, look_ahead)
 
     def step(self, frame: Frame, detections: tuple[Detection, ...], score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
         """Tracks, scores (only the faces that are due), smooths; returns the results now final."""
         t0 = time.perf_counter()
         if self.options.protagonist_only and len(detections) > 1:
             detections = (detections[protagonist_index(detections)],)
+        if self.independent:
+            self._forget(self.tracker.end_all())
         ids, ended = self.tracker.update(detections)
-        self.scheduler.forget(tuple(ended))
-        for tid in ended:
-            self.smoother.forget(tid)
+        self._forget(ended)
         due = self.scheduler.due(frame.frame_id, tuple(ids), detections)
         track_ms = (time.perf_counter() - t0) * 1000
         fresh, score_ms = score(frame.image, tuple(d for d, run in zip(detections, due) if run))
@@ -64,6 +68,11 @@ class SourceFaces:
             faces.append(FaceResult(tid, det, scores, self._smooth(tid, scores), protagonist=i == lead, fresh=run))
         stage = {**stage_ms, "track": track_ms, **score_ms, "post": (time.perf_counter() - t0) * 1000}
         return self.fallback.push(FrameResult(frame, tuple(faces), stage))
+
+    def _forget(self, ended: list[int]) -> None:
+        self.scheduler.forget(tuple(ended))
+        for tid in ended:
+            self.smoother.forget(tid)
 
     def flush(self) -> list[FrameResult]:
         """Frames held for the look-ahead, at the end of the source (or when it stops)."""

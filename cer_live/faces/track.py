@@ -80,14 +80,8 @@ class IoUTracker:
         self._tracks = alive
         return ids, ended
 
-
-class UntrackedFaces:
-    """Tracking off: every face is a new track on every frame, and no association is computed."""
-
-    def __init__(self) -> None:
-        self._next = 1
-
-    def update(self, detections: tuple[Detection, ...]) -> tuple[list[int], list[int]]:
-        ids = list(range(self._next, self._next + len(detections)))
-        self._next += len(detections)
-        return ids, []
+    def end_all(self) -> list[int]:
+        """Ends every track now; ids are never reused, so the next faces get new ones."""
+        ended = [t.track_id for t in self._tracks]
+        self._tracks = []
+        return ended

@@ -12,6 +12,7 @@ from ..faces.schedule import ScheduleConfig
 from ..faces.smooth import SmoothingConfig
 from ..faces.state import FaceOptions
 from ..models import backends
+from ..sources.images import IMAGE_MODES
 from .queues import POLICIES
 
 FUSIONS = ("pack", "majority", "mean", "weighted_mean")
@@ -50,6 +51,7 @@ class RunConfig:
     timeout: float = 5.0
     overwrite: bool = False
     recursive: bool = False
+    images: str = "auto"  # a folder of images: auto, sequence (one video) or independent (photos)
     smoothing: SmoothingConfig = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -86,6 +88,7 @@ class RunConfig:
             ("--precision", self.precision, PRECISIONS),
             ("--fusion", self.fusion, FUSIONS),
             ("--transport", self.transport, TRANSPORTS),
+            ("--images", self.images, IMAGE_MODES),
         ):
             if value not in choices:
                 raise _bad(option, f"'{value}'", f"choose one of: {', '.join(choices)}")
@@ -112,4 +115,5 @@ class RunConfig:
             "every": self.every,
             "min_iou": self.min_iou,
             "policy": self.policy or "auto",
+            "images": self.images,
         }

@@ -23,6 +23,7 @@ from ..sinks.base import Sink, SinkSet
 from ..sinks.window import LiveWindow, check_display, has_display
 from ..sources import StreamOptions, open_sources
 from ..sources.base import FrameSource
+from ..sources.images import ImageSequenceSource
 from .analyser import Analyser, AnalyserOptions
 from .config import RunConfig
 from .outputs import SUMMARY, OutputPlan, open_sinks, plan_outputs, prepare_out_dir, unique_names, write_json
@@ -128,9 +129,10 @@ class Run:
         try:
             for spec in c.sources:
                 warnings: list[str] = []
-                sources.extend(open_sources(spec, warnings, stream, recursive=c.recursive))
+                opened = open_sources(spec, warnings, stream, recursive=c.recursive, images=c.images)
                 for warning in warnings:
                     log.warning(warning)
+                sources.extend(opened)
         except BaseException:
             _close_all(sources)
             raise
@@ -152,9 +154,12 @@ class Run:
                 with self._sinks(opened, stem, source, header) as sinks:
                     if self.progress is not None:
                         self.progress.source_started(stem, source.expected_frames)
-                    faces = SourceFaces(self.config.faces, look_ahead=not source.live)
+                    _say_image_mode(source)  # once every check has passed, so errors stand alone
+                    faces = SourceFaces(self.config.faces, look_ahead=not source.live, independent=source.independent)
                     pending.pop(0)  # from here on its capture thread owns (and closes) it
-                    reports.append(run_source(analyser, source, faces, sinks, self._on_frame(stem), self.config.policy, stop))
+                    report = run_source(analyser, source, faces, sinks, self._on_frame(stem), self.config.policy, stop)
+                    report.images = _image_mode(source)
+                    reports.append(report)
         finally:
             _close_all([source for _, source in pending])
         return reports
@@ -167,7 +172,8 @@ class Run:
         if self.on_result is not None:
             sinks.append(_CallbackSink(stem, self.on_result))
         if opened.plan is not None:
-            sinks.extend(open_sinks(opened.plan, stem, source, header, watermark))
+            basic = any(m.output_kind == "basic_probabilities" for m in opened.pack.members)
+            sinks.extend(open_sinks(opened.plan, stem, source, header, watermark, basic))
         return SinkSet(sinks)
 
     def _on_frame(self, stem: str) -> Callable[[int], None] | None:
@@ -175,6 +181,20 @@ class Run:
         if progress is None:
             return None
         return lambda n: progress.frame_done(stem, n)
+
+
+def _image_mode(source: FrameSource) -> str | None:
+    """'sequence' or 'independent' for a source of images; None for videos and streams."""
+    return source.mode if isinstance(source, ImageSequenceSource) else None
+
+
+def _say_image_mode(source: FrameSource) -> None:
+    """How images are read, and how to change it."""
+    if not isinstance(source, ImageSequenceSource):
+        return
+    what = "one sequence (tracks, smoothing, a video)" if source.mode == "sequence" else "independent pictures (each on its own)"
+    other = "independent" if source.mode == "sequence" else "sequence"
+    log.info("'%s': %d image(s) read as %s: %s; --images %s to change", source.label, len(source.files), what, source.why, other)
 
 
 def _close_all(sources: list[FrameSource]) -> None:
@@ -195,6 +215,7 @@ def _header(pack: Pack, source: FrameSource, settings: dict[str, Any], started: 
         "compound_classes": list(COMPOUND_CLASSES),
         "basic_classes": list(BASIC_CLASSES),
         "settings": settings,
+        **({"images": _image_mode(source)} if _image_mode(source) else {}),
     }
 
 
