@@ -33,6 +33,7 @@ class Detection:
     box: tuple[float, float, float, float]  # x1, y1, x2, y2
     score: float
     landmarks: tuple[tuple[float, float], ...]  # right eye, left eye, nose, right mouth, left mouth
+    pose: tuple[float, float, float] | None = None  # yaw, pitch, roll in degrees, when the detector gives one
 
     @property
     def area(self) -> float:
