@@ -69,6 +69,7 @@ class FaceResult:
     fallback: bool = False
     fallback_from: int | None = None  # frame id the face was borrowed from
     fresh: bool = True  # the ensemble ran on this face in this frame (see the analysis schedule)
+    pose_ok: bool = True  # False: turned further than --max-yaw; its label stays out of the smoothed track
 
 
 @dataclass(frozen=True)

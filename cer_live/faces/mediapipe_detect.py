@@ -17,6 +17,7 @@ from .. import samples
 from ..errors import BackendError
 from ..messages import Detection
 from . import blazeface, facemesh
+from .detector_config import DetectorConfig
 from .head_pose import head_pose
 
 log = logging.getLogger(__name__)
@@ -27,11 +28,17 @@ MESH_PRESENCE = 0.5  # MediaPipe's own threshold on the landmark model's face-pr
 NMS_IOU = 0.3  # MediaPipe's suppression threshold for BlazeFace
 
 
-def _interpreter(path: Path, threads: int):  # -> ai_edge_litert.interpreter.Interpreter
+def _litert() -> type:
+    """LiteRT's Interpreter class, checked before any model file is fetched."""
     try:
         from ai_edge_litert.interpreter import Interpreter
     except ImportError as exc:
-        raise BackendError(f"the mediapipe detector needs LiteRT, which is not installed; run: {INSTALL}") from exc
+        raise BackendError(f"the mediapipe detector needs LiteRT (ai-edge-litert), which is not installed; run: {INSTALL}") from exc
+    return Interpreter
+
+
+def _interpreter(path: Path, threads: int):  # -> ai_edge_litert.interpreter.Interpreter
+    Interpreter = _litert()
     try:
         interpreter = Interpreter(model_path=str(path), num_threads=threads)
         interpreter.allocate_tensors()
@@ -62,8 +69,13 @@ class MediaPipeDetector:
     def __init__(self, range_: str = "full", threads: int = 2, min_face: float = 8.0) -> None:
         if range_ not in blazeface.RANGES:
             raise BackendError(f"unknown BlazeFace range '{range_}'; choose one of: {', '.join(blazeface.RANGES)}")
+        _litert()
         self.spec = blazeface.RANGES[range_]
         self.min_face = min_face
+        # What a run records about its detector (input side, thresholds), in the shared shape.
+        self.config = DetectorConfig(
+            input_long_side=self.spec.side, score_threshold=self.spec.score_threshold, nms_threshold=NMS_IOU, min_face=min_face
+        )
         self._detector = _Model(samples.fetch(self.spec.model), threads, 2)
         self._mesh = _Model(samples.fetch(MESH_MODEL), threads, 2)
 

@@ -50,6 +50,10 @@ def draw_face(image: np.ndarray, face: FaceResult, scale: float) -> None:
         tag += f" | {BASIC_CLASSES[basic]} {float(face.smoothed.basic[basic]):.2f}"
     tag += " (held)" if face.fallback else ""
     _text(image, tag, (x1, max(y1 - 2, 12)), 0.45 * scale, colour)
+    if face.detection.pose is not None:
+        yaw, pitch, roll = face.detection.pose
+        pose = f"yaw {yaw:+.0f} pitch {pitch:+.0f} roll {roll:+.0f}" + ("" if face.pose_ok else " turned away: not smoothed")
+        _text(image, pose, (x1, min(y2 + int(14 * scale), image.shape[0] - 4)), 0.4 * scale, colour)
     _bars(image, face.smoothed.compound, (x2 + 4, y1), scale, colour)
 
 
