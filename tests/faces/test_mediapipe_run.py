@@ -8,7 +8,7 @@ import pytest
 
 from cer_live.errors import BackendError, CerLiveError
 from cer_live.run.config import RunConfig
-from tests.helpers import ROOT, cli, read_jsonl
+from ..helpers import ROOT, cli, read_jsonl
 
 needs_litert = pytest.mark.skipif(
     __import__("importlib").util.find_spec("ai_edge_litert") is None,
