@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .. import PRODUCER
+from ..faces.detector_config import DETECTORS
 from ..run.config import FUSIONS, PRECISIONS, TRANSPORTS, RunConfig
 from ..run.queues import POLICIES
 from ..sources.images import IMAGE_MODES
@@ -37,6 +38,8 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     run.add_argument("--smooth", default="ema:0.4", help="ema[:alpha], window[:frames] or none (default ema:0.4)")
     run.add_argument("--fallback-age", type=int, default=12, help="frames a face may be borrowed across (0 = off)")
     run.add_argument("--det-size", type=int, help="detector input long side in pixels (pack default: 320)")
+    run.add_argument("--detector", choices=DETECTORS, help="face front end (default: the pack's): retinaface, mediapipe (BlazeFace full range + FaceMesh, head pose) or mediapipe-short (faces within about 2 m)")
+    run.add_argument("--max-yaw", type=float, metavar="DEG", help="with a mediapipe detector: faces turned further than this are marked pose_ok false and kept out of the smoothed label")
     run.add_argument("--threads", type=int, default=2, help="inference threads per model (default 2)")
     run.add_argument("--backend", default="auto", help="members' engine: auto, onnxruntime (ort), tensorrt (trt) or torch")
     run.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
@@ -56,7 +59,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 def config_from(args: argparse.Namespace) -> RunConfig:
     return RunConfig(
         sources=tuple(args.source), out=args.out, pack=args.pack, protagonist=args.protagonist, video=not args.no_video,
-        smooth=args.smooth, fallback_age=args.fallback_age, det_size=args.det_size, threads=args.threads,
+        smooth=args.smooth, fallback_age=args.fallback_age, det_size=args.det_size, detector=args.detector, max_yaw=args.max_yaw, threads=args.threads,
         backend=args.backend, device=args.device, precision=args.precision, fusion=args.fusion, every=args.every,
         min_iou=args.min_iou, show=args.show, policy=args.policy, transport=args.transport,
         reconnect_limit=args.reconnect_limit, timeout=args.timeout, overwrite=args.overwrite, recursive=args.recursive,

@@ -32,6 +32,7 @@ class FaceOptions:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
     fallback_age: int = 12  # frames a face may be borrowed across (0 = off)
+    max_yaw: float | None = None  # degrees; faces turned further keep their label out of the smoothed track
 
 
 class SourceFaces:
@@ -65,7 +66,9 @@ class SourceFaces:
             scores = next(it) if run else self.scheduler.carried(tid)
             if run:
                 self.scheduler.remember(frame.frame_id, tid, det, scores)
-            faces.append(FaceResult(tid, det, scores, self._smooth(tid, scores), protagonist=i == lead, fresh=run))
+            ok = self._pose_ok(det)
+            smoothed = self._smooth(tid, scores) if ok else self._held(tid, scores)
+            faces.append(FaceResult(tid, det, scores, smoothed, protagonist=i == lead, fresh=run, pose_ok=ok))
         stage = {**stage_ms, "track": track_ms, **score_ms, "post": (time.perf_counter() - t0) * 1000}
         return self.fallback.push(FrameResult(frame, tuple(faces), stage))
 
@@ -77,6 +80,18 @@ class SourceFaces:
     def flush(self) -> list[FrameResult]:
         """Frames held for the look-ahead, at the end of the source (or when it stops)."""
         return self.fallback.flush()
+
+    def _pose_ok(self, det: Detection) -> bool:
+        limit = self.options.max_yaw
+        return limit is None or det.pose is None or abs(det.pose[0]) <= limit
+
+    def _held(self, track_id: int, scores: FaceScores) -> FaceScores:
+        """A turned face's smoothed scores: the track's so far, untouched; its raw ones if it has none yet."""
+        current = self.smoother.current(track_id)
+        if current is None:
+            return scores
+        n = len(scores.compound)
+        return replace(scores, compound=current[:n], basic=None if scores.basic is None else current[n:])
 
     def _smooth(self, track_id: int, scores: FaceScores) -> FaceScores:
         n = len(scores.compound)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from ..models import backends
 from ..errors import BackendError
 from ..faces.detect import RetinaFaceDetector
+from ..faces.mediapipe_detect import MediaPipeDetector
 from ..faces.state import SourceFaces
 from ..messages import Frame, FrameResult
 from ..models.backends import Backend, BackendOptions
@@ -26,6 +27,7 @@ class AnalyserOptions:
     device: str = "cpu"
     det_size: int | None = None  # overrides the pack's detector input long side
     precision: str = "fp32"
+    detector: str | None = None  # None: the pack's detector.kind
 
 
 class Analyser:
@@ -44,7 +46,11 @@ class Analyser:
             config = replace(config, input_long_side=options.det_size)
         # Members first: an error about the backend the user chose beats one about the detector's.
         self.ensemble = Ensemble(pack, options.backend, engine_options)
-        self.detector = RetinaFaceDetector(_detector_backend(pack, engine_options), config)
+        kind = options.detector or pack.detector.kind
+        if kind == "retinaface":
+            self.detector: RetinaFaceDetector | MediaPipeDetector = RetinaFaceDetector(_detector_backend(pack, engine_options), config)
+        else:
+            self.detector = MediaPipeDetector("short" if kind == "mediapipe-short" else "full", options.threads, config.min_face)
 
     def analyse(self, frame: Frame, faces: SourceFaces) -> list[FrameResult]:
         """Detects, then lets the source's face state track, score and smooth; final results in order."""

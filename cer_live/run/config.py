@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CerLiveError
+from ..faces.detector_config import DETECTORS
 from ..faces.schedule import ScheduleConfig
 from ..faces.smooth import SmoothingConfig
 from ..faces.state import FaceOptions
@@ -37,6 +38,8 @@ class RunConfig:
     smooth: str = "ema:0.4"
     fallback_age: int = 12
     det_size: int | None = None
+    detector: str | None = None  # None: the pack's detector.kind
+    max_yaw: float | None = None  # faces turned further (degrees) keep their label out of the smoothed track
     threads: int = 2
     backend: str = "auto"
     device: str = "cpu"
@@ -72,6 +75,8 @@ class RunConfig:
             raise _bad("--fallback-age", self.fallback_age, "give 0 (off) or a number of frames")
         if self.det_size is not None and not 64 <= self.det_size <= 4096:
             raise _bad("--det-size", self.det_size, "give a long side between 64 and 4096 pixels")
+        if self.max_yaw is not None and not 0 < self.max_yaw <= 90:
+            raise _bad("--max-yaw", self.max_yaw, "give degrees in (0, 90]")
         if self.threads < 1:
             raise _bad("--threads", self.threads, "give 1 or more")
         if self.reconnect_limit is not None and self.reconnect_limit < 0:
@@ -92,12 +97,16 @@ class RunConfig:
         ):
             if value not in choices:
                 raise _bad(option, f"'{value}'", f"choose one of: {', '.join(choices)}")
+        if self.detector is not None and self.detector not in DETECTORS:
+            raise _bad("--detector", f"'{self.detector}'", f"choose one of: {', '.join(DETECTORS)}")
         if self.policy is not None and self.policy not in POLICIES:
             raise _bad("--policy", f"'{self.policy}'", f"choose one of: {', '.join(POLICIES)}")
 
     @property
     def faces(self) -> FaceOptions:
-        return FaceOptions(self.protagonist, ScheduleConfig(self.every, self.min_iou), self.smoothing, self.fallback_age)
+        return FaceOptions(
+            self.protagonist, ScheduleConfig(self.every, self.min_iou), self.smoothing, self.fallback_age, self.max_yaw
+        )
 
     def settings(self, pack_name: str, det_size: int, fusion: str) -> dict[str, Any]:
         """What the outputs record about how they were made."""
@@ -107,6 +116,8 @@ class RunConfig:
             "smooth": self.smooth,
             "fallback_age": self.fallback_age,
             "det_size": det_size,
+            "detector": self.detector or "pack",
+            "max_yaw": self.max_yaw,
             "threads": self.threads,
             "backend": self.backend,
             "device": self.device,

@@ -140,7 +140,7 @@ class Run:
 
     def _analyser(self, pack: Pack) -> Analyser:
         c = self.config
-        return Analyser(pack, AnalyserOptions(c.backend, c.threads, c.device, c.det_size, c.precision))
+        return Analyser(pack, AnalyserOptions(c.backend, c.threads, c.device, c.det_size, c.precision, c.detector))
 
     def _run_all(
         self, opened: _Opened, analyser: Analyser, settings: dict[str, Any], started: str, stop: Callable[[], bool]

@@ -37,4 +37,9 @@ def label_lines(face: FaceResult) -> list[str]:
         detail.append(f"{BASIC_CLASSES[basic]} {float(scores.basic[basic]):.2f}")
     if face.fallback:
         detail.append("(held)")
-    return [first, "  ".join(detail)] if detail else [first]
+    lines = [first, "  ".join(detail)] if detail else [first]
+    if face.detection.pose is not None:
+        yaw, pitch, roll = face.detection.pose
+        turned = "" if face.pose_ok else "  turned away: not smoothed"
+        lines.append(f"yaw {yaw:+.0f} pitch {pitch:+.0f} roll {roll:+.0f}{turned}")
+    return lines

@@ -30,6 +30,8 @@ def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
         "box": [round(v, 1) for v in det.box],
         "det_score": round(det.score, 4),
         "landmarks": [[round(x, 1), round(y, 1)] for x, y in det.landmarks],
+        "pose": None if det.pose is None else dict(zip(("yaw", "pitch", "roll"), (round(a, 1) for a in det.pose))),
+        "pose_ok": face.pose_ok,
         "label": label,
         "label_id": label_id,
         "prob": round(prob, 5),
