@@ -4,9 +4,9 @@
 # (e.g. `git worktree add /tmp/old 855e460`). Prints one line per run and the medians; the
 # rounds alternate so that drift on a shared machine hits both alike.
 set -euo pipefail
-old=$1 new=$2 rounds=${3:-6}
+old=$(cd "$1" && pwd) new=$(cd "$2" && pwd) rounds=${3:-6}
 shift $(( $# < 3 ? $# : 3 ))
-py=${PYTHON:-python}
+py=$(command -v "${PYTHON:-python}")
 video=$("$py" -m cer_live.cli sample 2>/dev/null)
 scratch=$(mktemp -d)
 for i in $(seq "$rounds"); do
