@@ -88,6 +88,9 @@ class Run:
                 _close_all(opened.sources)
                 raise
             try:
+                if stopping.requested:  # Ctrl-C while the models loaded: stop before writing anything
+                    _close_all(opened.sources)
+                    raise KeyboardInterrupt
                 settings = self.config.settings(opened.pack.name, analyser.detector.config.input_long_side, opened.pack.fusion)
                 if opened.plan is not None:
                     prepare_out_dir(opened.plan.out_dir)
