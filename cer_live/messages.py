@@ -68,6 +68,7 @@ class FaceResult:
     fallback: bool = False
     fallback_from: int | None = None  # frame id the face was borrowed from
     fresh: bool = True  # the ensemble ran on this face in this frame (see the analysis schedule)
+    det: str = "full"  # the detection that found it: full, region or scan_low (see faces/detect_schedule.py)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,15 @@ class NearestFaceFallback:
         self._pending: deque[FrameResult] = deque()
         self._last_with_face: FrameResult | None = None
 
-    def push(self, result: FrameResult) -> list[FrameResult]:
-        """Results now final, in frame order."""
+    def push(self, result: FrameResult, cut: bool = False) -> list[FrameResult]:
+        """Results now final, in frame order; `cut`: this frame starts a new scene, and no
+        face is borrowed across it (it would be a face from another shot)."""
+        out = []
+        if cut:
+            out = self._release(final=True)
+            self._last_with_face = None
         self._pending.append(result)
-        return self._release(final=False)
+        return out + self._release(final=False)
 
     def flush(self) -> list[FrameResult]:
         return self._release(final=True)

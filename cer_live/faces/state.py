@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..messages import Detection, FaceResult, FaceScores, Frame, FrameResult
+from .detect_schedule import DetectionSchedule, DetectScheduleConfig, FrameDetections
 from .fallback import NearestFaceFallback
 from .schedule import ScheduleConfig, Scheduler
 from .smooth import Smoother, SmoothingConfig
@@ -28,6 +29,7 @@ class FaceOptions:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
     fallback_age: int = 12  # frames a face may be borrowed across (0 = off)
+    detect: DetectScheduleConfig = field(default_factory=DetectScheduleConfig)
 
 
 class SourceFaces:
@@ -35,15 +37,24 @@ class SourceFaces:
 
     def __init__(self, options: FaceOptions, look_ahead: bool) -> None:
         self.options = options
-        self.tracker = IoUTracker()
-        self.scheduler = Scheduler(options.schedule)
-        self.smoother = Smoother(options.smoothing)
+        self.detection = DetectionSchedule(options.detect)
         self.fallback = NearestFaceFallback(options.fallback_age, look_ahead)
+        self._new_scene()
 
-    def step(self, frame: Frame, detections: tuple[Detection, ...], score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
+    def _new_scene(self) -> None:
+        """Tracks, carried scores and smoothing start afresh (a new source, or a scene cut)."""
+        self.tracker = IoUTracker()
+        self.scheduler = Scheduler(self.options.schedule)
+        self.smoother = Smoother(self.options.smoothing)
+
+    def step(self, frame: Frame, found: FrameDetections, score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
         """Tracks, scores (only the faces that are due), smooths; returns the results now final."""
+        detections, kinds = found.detections, found.kinds
+        if found.cut:
+            self._new_scene()
         if self.options.protagonist_only and len(detections) > 1:
-            detections = (detections[protagonist_index(detections)],)
+            lead = protagonist_index(detections)
+            detections, kinds = (detections[lead],), (kinds[lead],)
         ids, ended = self.tracker.update(detections)
         self.scheduler.forget(tuple(ended))
         for tid in ended:
@@ -54,13 +65,13 @@ class SourceFaces:
         it = iter(fresh)
         lead = protagonist_index(detections)
         faces = []
-        for i, (tid, det, run) in enumerate(zip(ids, detections, due)):
+        for i, (tid, det, kind, run) in enumerate(zip(ids, detections, kinds, due)):
             scores = next(it) if run else self.scheduler.carried(tid)
             if run:
                 self.scheduler.remember(frame.frame_id, tid, det, scores)
-            faces.append(FaceResult(tid, det, scores, self._smooth(tid, scores), protagonist=i == lead, fresh=run))
+            faces.append(FaceResult(tid, det, scores, self._smooth(tid, scores), protagonist=i == lead, fresh=run, det=kind))
         stage = {**stage_ms, **score_ms, "post": (time.perf_counter() - t0) * 1000}
-        return self.fallback.push(FrameResult(frame, tuple(faces), stage))
+        return self.fallback.push(FrameResult(frame, tuple(faces), stage), cut=found.cut)
 
     def flush(self) -> list[FrameResult]:
         """Frames held for the look-ahead, at the end of the source (or when it stops)."""

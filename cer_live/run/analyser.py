@@ -49,9 +49,9 @@ class Analyser:
     def analyse(self, frame: Frame, faces: SourceFaces) -> list[FrameResult]:
         """Detects, then lets the source's face state track, score and smooth; final results in order."""
         t0 = time.perf_counter()
-        detections = self.detector.detect([frame.image])[0]
-        stage_ms = {"decode": frame.decode_ms, "detect": (time.perf_counter() - t0) * 1000}
-        return faces.step(frame, detections, self.ensemble.score, stage_ms)
+        found = faces.detection.detect(frame.image, self.detector)  # the source's schedule picks the calls
+        stage_ms = {"decode": frame.decode_ms, "detect": (time.perf_counter() - t0) * 1000, **found.stage_ms}
+        return faces.step(frame, found, self.ensemble.score, stage_ms)
 
     def close(self) -> None:
         self.ensemble.close()

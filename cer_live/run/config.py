@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CerLiveError
+from ..faces.detect_schedule import MODES as DETECT_MODES, DetectScheduleConfig
 from ..faces.schedule import ScheduleConfig
 from ..faces.smooth import SmoothingConfig
 from ..faces.state import FaceOptions
@@ -36,6 +37,8 @@ class RunConfig:
     smooth: str = "ema:0.4"
     fallback_age: int = 12
     det_size: int | None = None
+    detect: str = "auto"  # auto: regions around known faces + periodic scans; full: whole frame every frame
+    full_every: int = 24  # auto: frames between full-resolution scans of the whole frame
     threads: int = 2
     backend: str = "auto"
     device: str = "cpu"
@@ -70,6 +73,8 @@ class RunConfig:
             raise _bad("--fallback-age", self.fallback_age, "give 0 (off) or a number of frames")
         if self.det_size is not None and not 64 <= self.det_size <= 4096:
             raise _bad("--det-size", self.det_size, "give a long side between 64 and 4096 pixels")
+        if self.full_every < 1:
+            raise _bad("--full-every", self.full_every, "give a number of frames >= 1")
         if self.threads < 1:
             raise _bad("--threads", self.threads, "give 1 or more")
         if self.reconnect_limit is not None and self.reconnect_limit < 0:
@@ -86,6 +91,7 @@ class RunConfig:
             ("--precision", self.precision, PRECISIONS),
             ("--fusion", self.fusion, FUSIONS),
             ("--transport", self.transport, TRANSPORTS),
+            ("--detect", self.detect, DETECT_MODES),
         ):
             if value not in choices:
                 raise _bad(option, f"'{value}'", f"choose one of: {', '.join(choices)}")
@@ -94,7 +100,8 @@ class RunConfig:
 
     @property
     def faces(self) -> FaceOptions:
-        return FaceOptions(self.protagonist, ScheduleConfig(self.every, self.min_iou), self.smoothing, self.fallback_age)
+        detect = DetectScheduleConfig(mode=self.detect, full_every=self.full_every, full_size=self.det_size)
+        return FaceOptions(self.protagonist, ScheduleConfig(self.every, self.min_iou), self.smoothing, self.fallback_age, detect)
 
     def settings(self, pack_name: str, det_size: int, fusion: str) -> dict[str, Any]:
         """What the outputs record about how they were made."""
@@ -103,7 +110,10 @@ class RunConfig:
             "protagonist_only": self.protagonist,
             "smooth": self.smooth,
             "fallback_age": self.fallback_age,
-            "det_size": det_size,
+            # auto scans the whole frame at its own size unless --det-size caps it
+            "det_size": "frame" if self.detect == "auto" and self.det_size is None else det_size,
+            "detect": self.detect,
+            "full_every": self.full_every,
             "threads": self.threads,
             "backend": self.backend,
             "device": self.device,

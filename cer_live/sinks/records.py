@@ -29,6 +29,7 @@ def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
         "protagonist": face.protagonist,
         "box": [round(v, 1) for v in det.box],
         "det_score": round(det.score, 4),
+        "det": face.det,
         "landmarks": [[round(x, 1), round(y, 1)] for x, y in det.landmarks],
         "label": label,
         "label_id": label_id,
