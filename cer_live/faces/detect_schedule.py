@@ -8,8 +8,9 @@ most of a frame's pixels hold no face. Per frame it
   landmarks every frame);
 - scans the whole frame at full resolution every `full_every` frames, at a scene cut,
   whenever a region loses its face (the rescue scan replaces that frame's regions), and when
-  the picture changes away from every known face (a face popping up or sliding in); the
-  last two at most once per `rescue_gap` frames, so a moving camera costs a bounded share;
+  the picture has changed since the last full scan away from every known face (a face
+  popping up or sliding in); the last two at most once per `rescue_gap` frames, so a moving
+  camera costs a bounded share;
 - scans the whole frame at `low_size` every `low_every` frames in between, for large new
   faces; a scan face that overlaps a known one is a duplicate and dropped.
 Every face says which of these found it: "full", "region" or "scan_low".
@@ -26,7 +27,7 @@ import numpy as np
 
 from ..messages import Detection
 from .regions import Region, crop, region_for
-from .scene_cut import Thumbnails, changed_away_from
+from .scene_cut import changed_away_from, difference, thumbnail
 from .track import iou_matrix
 
 MODES = ("auto", "full")
@@ -47,11 +48,13 @@ class DetectScheduleConfig:
     low_size: int = 320  # input long side of the cheap scans for large new faces
     low_every: int = 3  # frames between cheap scans
     region_size: int = 96  # side of the square crop the detector sees per known face
-    region_face: float = 64.0  # face size in that crop (faces smaller than this are not upscaled)
+    region_face: float = 64.0  # face size in that crop
+    region_max_scale: float = 2.0  # ...but a small face is enlarged at most this much
     match_iou: float = 0.3  # a region's detection continues its face when they overlap this much
     cut_threshold: float = 30.0  # thumbnail mean absolute difference (grey levels) that makes a cut
-    change_threshold: float = 12.0  # a thumbnail cell changed this much away from known faces: new content
-    rescue_gap: int = 6  # at most one rescue or change scan per this many frames; between, a lost face is kept
+    change_threshold: float = 20.0  # a thumbnail cell changed this much away from known faces: new content
+    change_margin: float = 1.0  # "away": outside each face box widened by this times its size per side
+    rescue_gap: int = 4  # at most one rescue or change scan per this many frames; between, a lost face is kept
     max_missed: int = 2  # frames a face lost by its region is still searched there
 
     def __post_init__(self) -> None:
@@ -82,7 +85,8 @@ class DetectionSchedule:
 
     def __init__(self, config: DetectScheduleConfig) -> None:
         self.config = config
-        self._thumbs = Thumbnails()
+        self._last_thumb: np.ndarray | None = None
+        self._full_thumb: np.ndarray | None = None  # the picture at the last full scan
         self._known: list[_Known] = []
         self._frame = 0
         self._last_full: int | None = None
@@ -115,18 +119,24 @@ class DetectionSchedule:
 
     def _changes(self, image: np.ndarray) -> tuple[bool, bool]:
         """(a scene cut, new content away from the known faces) since the previous frame."""
-        diff = self._thumbs.diff(image)
-        if diff is None:
+        thumb = thumbnail(image)
+        last, self._last_thumb = self._last_thumb, thumb
+        if last is None or last.shape != thumb.shape or self._full_thumb is None:
             return False, False
-        if float(diff.mean()) > self.config.cut_threshold:
+        if float(difference(thumb, last).mean()) > self.config.cut_threshold:
             return True, True
+        # Against the last full scan, not the previous frame: a face that popped up while a
+        # scan had to wait still shows, and so does one sliding in slowly.
+        since_scan = difference(thumb, self._full_thumb)
         boxes = [k.box for k in self._known]
-        return False, changed_away_from(diff, boxes, image.shape[:2], self.config.change_threshold)
+        cfg = self.config
+        return False, changed_away_from(since_scan, boxes, image.shape[:2], cfg.change_threshold, cfg.change_margin)
 
     def _full(self, image: np.ndarray, detector: Detector, frame: int, cut: bool, timer: _Timer) -> FrameDetections:
         dets = timer.run("full", detector, [image], self.config.full_size or max(image.shape[:2]))[0]
         self._known = [_Known(d.box) for d in dets]
         self._last_full = frame
+        self._full_thumb = self._last_thumb
         return FrameDetections(dets, ("full",) * len(dets), cut, timer.ms)
 
     def _regions(self, image: np.ndarray, detector: Detector, timer: _Timer) -> tuple[list[Detection], list[str], bool]:
@@ -134,7 +144,7 @@ class DetectionSchedule:
         cfg = self.config
         if not self._known:
             return [], [], False
-        regions = [region_for(k.box, cfg.region_size, cfg.region_face) for k in self._known]
+        regions = [region_for(k.box, cfg.region_size, cfg.region_face, cfg.region_max_scale) for k in self._known]
         crops = [crop(image, r, cfg.region_size, detector.mean_bgr) for r in regions]
         found = timer.run("region", detector, crops, cfg.region_size)
         picked: list[Detection | None] = [_continuation(k.box, r, f, cfg.match_iou) for k, r, f in zip(self._known, regions, found)]

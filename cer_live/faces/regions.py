@@ -31,12 +31,12 @@ class Region:
         )
 
 
-def region_for(box: tuple[float, float, float, float], size: int, face_px: float) -> Region:
+def region_for(box: tuple[float, float, float, float], size: int, face_px: float, max_scale: float) -> Region:
     """The square region of `size` crop pixels centred on `box`, its face scaled to about
-    `face_px` (never upscaled: a small face gets a wider margin instead)."""
+    `face_px`, but enlarged at most `max_scale` times (a small face keeps a wider margin)."""
     x1, y1, x2, y2 = box
     face = max(x2 - x1, y2 - y1, 1.0)
-    scale = min(1.0, face_px / face)
+    scale = min(max_scale, face_px / face)
     half = size / scale / 2
     return Region((x1 + x2) / 2 - half, (y1 + y2) / 2 - half, scale)
 

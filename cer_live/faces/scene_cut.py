@@ -15,31 +15,28 @@ import numpy as np
 THUMB = (32, 18)  # width, height in cells
 
 
-class Thumbnails:
-    def __init__(self) -> None:
-        self._last: np.ndarray | None = None
-
-    def diff(self, image: np.ndarray) -> np.ndarray | None:
-        """(18, 32) mean absolute change per cell since the previous frame; None for the first."""
-        step = max(1, min(image.shape[0] // (THUMB[1] * 4), image.shape[1] // (THUMB[0] * 4)))
-        small = cv2.resize(np.ascontiguousarray(image[::step, ::step]), THUMB, interpolation=cv2.INTER_AREA)
-        thumb = small.astype(np.float32)
-        last, self._last = self._last, thumb
-        if last is None or last.shape != thumb.shape:
-            return None
-        return np.abs(thumb - last).mean(axis=2)
+def thumbnail(image: np.ndarray) -> np.ndarray:
+    """(18, 32, 3) float32 colour thumbnail."""
+    step = max(1, min(image.shape[0] // (THUMB[1] * 4), image.shape[1] // (THUMB[0] * 4)))
+    small = cv2.resize(np.ascontiguousarray(image[::step, ::step]), THUMB, interpolation=cv2.INTER_AREA)
+    return small.astype(np.float32)
 
 
-def changed_away_from(diff: np.ndarray, boxes: list[tuple[float, ...]], frame_hw: tuple[int, int], threshold: float) -> bool:
-    """Whether a cell changed by more than `threshold` outside every known face (with a margin:
-    a face's own motion changes the cells around it)."""
+def difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(18, 32) mean absolute change per cell."""
+    return np.abs(a - b).mean(axis=2)
+
+
+def changed_away_from(diff: np.ndarray, boxes: list[tuple[float, ...]], frame_hw: tuple[int, int], threshold: float, margin: float) -> bool:
+    """Whether a cell changed by more than `threshold` outside every known face, each widened
+    by `margin` times its size on every side (a head moving changes the hair and shoulders too)."""
     free = diff > threshold
     if not free.any():
         return False
     rows, cols = diff.shape
     sy, sx = rows / frame_hw[0], cols / frame_hw[1]
     for x1, y1, x2, y2 in boxes:
-        mx, my = (x2 - x1) * 0.5, (y2 - y1) * 0.5
+        mx, my = (x2 - x1) * margin, (y2 - y1) * margin
         c1, c2 = int(max(0, (x1 - mx) * sx)), int(np.ceil(min(cols, (x2 + mx) * sx)))
         r1, r2 = int(max(0, (y1 - my) * sy)), int(np.ceil(min(rows, (y2 + my) * sy)))
         free[r1:r2, c1:c2] = False

@@ -38,27 +38,21 @@ class SourceFaces:
     def __init__(self, options: FaceOptions, look_ahead: bool) -> None:
         self.options = options
         self.detection = DetectionSchedule(options.detect)
-        self.fallback = NearestFaceFallback(options.fallback_age, look_ahead)
-        self._new_scene()
-
-    def _new_scene(self) -> None:
-        """Tracks, carried scores and smoothing start afresh (a new source, or a scene cut)."""
         self.tracker = IoUTracker()
-        self.scheduler = Scheduler(self.options.schedule)
-        self.smoother = Smoother(self.options.smoothing)
+        self.scheduler = Scheduler(options.schedule)
+        self.smoother = Smoother(options.smoothing)
+        self.fallback = NearestFaceFallback(options.fallback_age, look_ahead)
 
     def step(self, frame: Frame, found: FrameDetections, score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
         """Tracks, scores (only the faces that are due), smooths; returns the results now final."""
         detections, kinds = found.detections, found.kinds
-        if found.cut:
-            self._new_scene()
+        if found.cut:  # every face of the old shot is gone: its tracks, carried scores and smoothing too
+            self._end(self.tracker.reset())
         if self.options.protagonist_only and len(detections) > 1:
             lead = protagonist_index(detections)
             detections, kinds = (detections[lead],), (kinds[lead],)
         ids, ended = self.tracker.update(detections)
-        self.scheduler.forget(tuple(ended))
-        for tid in ended:
-            self.smoother.forget(tid)
+        self._end(ended)
         due = self.scheduler.due(frame.frame_id, tuple(ids), detections)
         fresh, score_ms = score(frame.image, tuple(d for d, run in zip(detections, due) if run))
         t0 = time.perf_counter()
@@ -72,6 +66,11 @@ class SourceFaces:
             faces.append(FaceResult(tid, det, scores, self._smooth(tid, scores), protagonist=i == lead, fresh=run, det=kind))
         stage = {**stage_ms, **score_ms, "post": (time.perf_counter() - t0) * 1000}
         return self.fallback.push(FrameResult(frame, tuple(faces), stage), cut=found.cut)
+
+    def _end(self, track_ids: list[int]) -> None:
+        self.scheduler.forget(tuple(track_ids))
+        for tid in track_ids:
+            self.smoother.forget(tid)
 
     def flush(self) -> list[FrameResult]:
         """Frames held for the look-ahead, at the end of the source (or when it stops)."""

@@ -45,6 +45,12 @@ class IoUTracker:
         self._tracks: list[_Track] = []
         self._next_id = 1
 
+    def reset(self) -> list[int]:
+        """Ends every track at once (a scene cut); ids keep counting, so none is reused."""
+        ended = [t.track_id for t in self._tracks]
+        self._tracks = []
+        return ended
+
     def update(self, detections: tuple[Detection, ...]) -> tuple[list[int], list[int]]:
         """Track ids for each detection, and the ids of tracks that just ended."""
         boxes = np.array([d.box for d in detections], np.float64).reshape(-1, 4)
