@@ -11,8 +11,9 @@ most of a frame's pixels hold no face. Per frame it
   the picture has changed since the last full scan away from every known face (a face
   popping up or sliding in); the last two at most once per `rescue_gap` frames, so a moving
   camera costs a bounded share;
-- scans the whole frame at `low_size` every `low_every` frames in between, for large new
-  faces; a scan face that overlaps a known one is a duplicate and dropped.
+- scans the whole frame at `low_size` in between, for large new faces: every `low_every`
+  frames, and at once when the picture changed but a full scan must wait; a scan face that
+  overlaps a known one is a duplicate and dropped.
 Every face says which of these found it: "full", "region" or "scan_low".
 """
 
@@ -46,9 +47,9 @@ class DetectScheduleConfig:
     full_every: int = 24  # frames between full-resolution scans of the whole frame (auto)
     full_size: int | None = None  # their input long side; None: the frame's own (auto), the pack's (full)
     low_size: int = 320  # input long side of the cheap scans for large new faces
-    low_every: int = 3  # frames between cheap scans
-    region_size: int = 96  # side of the square crop the detector sees per known face
-    region_face: float = 64.0  # face size in that crop
+    low_every: int = 6  # frames between cheap scans (sooner when the picture changes)
+    region_size: int = 128  # side of the square crop the detector sees per known face
+    region_face: float = 96.0  # face size in that crop (landmarks within about 5% of its height)
     region_max_scale: float = 2.0  # ...but a small face is enlarged at most this much
     match_iou: float = 0.3  # a region's detection continues its face when they overlap this much
     cut_threshold: float = 30.0  # thumbnail mean absolute difference (grey levels) that makes a cut
@@ -109,7 +110,7 @@ class DetectionSchedule:
         dets, kinds, lost = self._regions(image, detector, timer)
         if lost and since_full >= self.config.rescue_gap:
             return self._full(image, detector, frame, cut, timer)
-        if frame - self._last_low >= self.config.low_every:
+        if changed or frame - self._last_low >= self.config.low_every:
             self._last_low = frame
             for det in self._new_in_low_scan(image, detector, dets, timer):
                 dets.append(det)
