@@ -87,6 +87,7 @@ class DetectionSchedule:
     def __init__(self, config: DetectScheduleConfig) -> None:
         self.config = config
         self._last_thumb: np.ndarray | None = None
+        self._shape: tuple[int, ...] | None = None
         self._full_thumb: np.ndarray | None = None  # the picture at the last full scan
         self._known: list[_Known] = []
         self._frame = 0
@@ -122,7 +123,10 @@ class DetectionSchedule:
         """(a scene cut, new content away from the known faces) since the previous frame."""
         thumb = thumbnail(image)
         last, self._last_thumb = self._last_thumb, thumb
-        if last is None or last.shape != thumb.shape or self._full_thumb is None:
+        shape, self._shape = self._shape, image.shape
+        if shape is not None and shape != image.shape:
+            return True, True  # a folder of images of other sizes: nothing carries over
+        if last is None or self._full_thumb is None:
             return False, False
         if float(difference(thumb, last).mean()) > self.config.cut_threshold:
             return True, True

@@ -113,3 +113,20 @@ def test_the_layout_has_the_cases_the_tests_rely_on():
 def test_bad_detect_options_are_one_line_errors(options, words):
     with pytest.raises(CerLiveError, match=words):
         RunConfig(sources=("x.mp4",), **options)
+
+
+def test_images_of_another_size_start_afresh(sample):
+    from cer_live.faces.detect_schedule import DetectionSchedule, DetectScheduleConfig
+    from cer_live.models.packs import load_pack
+    from cer_live.run.analyser import Analyser, AnalyserOptions
+    from cer_live.sources.images import read_image
+
+    detector = Analyser(load_pack("default"), AnalyserOptions(threads=1)).detector
+    schedule = DetectionSchedule(DetectScheduleConfig())
+    group, single = read_image(sample("multi_face.jpg")), read_image(sample("single_face.jpg"))
+    first = schedule.detect(group, detector)
+    again = schedule.detect(group, detector)
+    other = schedule.detect(single, detector)
+    assert set(first.kinds) == {"full"} and len(first.detections) == 5
+    assert set(again.kinds) == {"region"} and len(again.detections) == 5 and not again.cut
+    assert other.cut and other.kinds == ("full",)
