@@ -19,15 +19,10 @@ class NearestFaceFallback:
         self._pending: deque[FrameResult] = deque()
         self._last_with_face: FrameResult | None = None
 
-    def push(self, result: FrameResult, cut: bool = False) -> list[FrameResult]:
-        """Results now final, in frame order; `cut`: this frame starts a new scene, and no
-        face is borrowed across it (it would be a face from another shot)."""
-        out = []
-        if cut:
-            out = self._release(final=True)
-            self._last_with_face = None
+    def push(self, result: FrameResult) -> list[FrameResult]:
+        """Results now final, in frame order."""
         self._pending.append(result)
-        return out + self._release(final=False)
+        return self._release(final=False)
 
     def flush(self) -> list[FrameResult]:
         return self._release(final=True)

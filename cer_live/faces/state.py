@@ -65,7 +65,9 @@ class SourceFaces:
                 self.scheduler.remember(frame.frame_id, tid, det, scores)
             faces.append(FaceResult(tid, det, scores, self._smooth(tid, scores), protagonist=i == lead, fresh=run, det=kind))
         stage = {**stage_ms, **score_ms, "post": (time.perf_counter() - t0) * 1000}
-        return self.fallback.push(FrameResult(frame, tuple(faces), stage), cut=found.cut)
+        # The fallback still borrows across a cut (the reference recipe's nearest-frame rule);
+        # such rows say so (fallback, fallback_from).
+        return self.fallback.push(FrameResult(frame, tuple(faces), stage))
 
     def _end(self, track_ids: list[int]) -> None:
         self.scheduler.forget(tuple(track_ids))
