@@ -14,6 +14,7 @@ import numpy as np
 
 from ..faces.align import align
 from ..faces.detect import RetinaFaceDetector
+from ..faces.detect_schedule import FrameDetections
 from ..faces.smooth import SmoothingConfig
 from ..faces.state import FaceOptions, SourceFaces
 from ..messages import Detection, FaceScores, Frame, FrameResult, StatusEvent
@@ -90,7 +91,8 @@ def source_faces(tracking: bool = True, look_ahead: bool = False) -> SourceFaces
 
 def step(faces: SourceFaces, frame: Frame, detections: tuple[Detection, ...], scores: tuple[FaceScores, ...]) -> list[FrameResult]:
     """Tracks and smooths one frame whose faces were scored already (every face is due at --every 1)."""
-    return faces.step(frame, detections, lambda image, due: (scores, {}), {})
+    found = FrameDetections(detections, ("full",) * len(detections))
+    return faces.step(frame, found, lambda image, due: (scores, {}), {})
 
 
 class FirstFrames:

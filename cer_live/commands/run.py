@@ -13,7 +13,7 @@ from rich.table import Table
 
 from .. import PRODUCER
 from ..faces.detector_config import DETECTORS
-from ..run.config import FUSIONS, PRECISIONS, TRANSPORTS, RunConfig
+from ..run.config import DETECT_MODES, FUSIONS, PRECISIONS, TRANSPORTS, RunConfig
 from ..run.queues import POLICIES
 from ..sources.images import IMAGE_MODES
 from ..run.summary import RunSummary
@@ -37,9 +37,11 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     run.add_argument("--no-video", action="store_true", help="skip the annotated video or pictures (faster)")
     run.add_argument("--smooth", default="ema:0.4", help="ema[:alpha], window[:frames] or none (default ema:0.4)")
     run.add_argument("--fallback-age", type=int, default=12, help="frames a face may be borrowed across (0 = off)")
-    run.add_argument("--det-size", type=int, help="detector input long side in pixels (pack default: 320)")
     run.add_argument("--detector", choices=DETECTORS, help="face front end (default: the pack's): retinaface, mediapipe (BlazeFace full range + FaceMesh, head pose) or mediapipe-short (faces within about 2 m)")
     run.add_argument("--max-yaw", type=float, metavar="DEG", help="with a mediapipe detector: faces turned further than this are marked pose_ok false and kept out of the smoothed label")
+    run.add_argument("--det-size", type=int, help="detector input long side in pixels for whole-frame detection (default: the frame's own with --detect auto, the pack's 320 with --detect full)")
+    run.add_argument("--detect", choices=DETECT_MODES, default="auto", help="auto: re-detect known faces in regions, scan the whole frame every --full-every frames and cheaply in between; full: the whole frame every frame (default auto)")
+    run.add_argument("--full-every", type=int, default=24, help="with --detect auto: frames between full-resolution scans (default 24)")
     run.add_argument("--threads", type=int, default=2, help="inference threads per model (default 2)")
     run.add_argument("--backend", default="auto", help="members' engine: auto, onnxruntime (ort), tensorrt (trt) or torch")
     run.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
@@ -59,7 +61,8 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 def config_from(args: argparse.Namespace) -> RunConfig:
     return RunConfig(
         sources=tuple(args.source), out=args.out, pack=args.pack, protagonist=args.protagonist, video=not args.no_video,
-        smooth=args.smooth, fallback_age=args.fallback_age, det_size=args.det_size, detector=args.detector, max_yaw=args.max_yaw, threads=args.threads,
+        smooth=args.smooth, fallback_age=args.fallback_age, det_size=args.det_size, detector=args.detector, max_yaw=args.max_yaw,
+        detect=args.detect, full_every=args.full_every, threads=args.threads,
         backend=args.backend, device=args.device, precision=args.precision, fusion=args.fusion, every=args.every,
         min_iou=args.min_iou, show=args.show, policy=args.policy, transport=args.transport,
         reconnect_limit=args.reconnect_limit, timeout=args.timeout, overwrite=args.overwrite, recursive=args.recursive,

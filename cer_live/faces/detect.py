@@ -17,14 +17,19 @@ class RetinaFaceDetector:
         self.config = config
         self._mean = np.asarray(config.mean_bgr, np.float32)
 
-    def input_size(self, height: int, width: int) -> tuple[int, int]:
+    @property
+    def mean_bgr(self) -> tuple[float, float, float]:
+        """The colour the network sees as zero (what a crop's overhang is filled with)."""
+        return self.config.mean_bgr
+
+    def input_size(self, height: int, width: int, long_side: int | None = None) -> tuple[int, int]:
         """(height, width) the network sees for a frame of this size; never upscales."""
-        scale = min(1.0, self.config.input_long_side / max(height, width))
+        scale = min(1.0, (long_side or self.config.input_long_side) / max(height, width))
         return max(16, round(height * scale)), max(16, round(width * scale))
 
-    def prepare(self, images: list[np.ndarray]) -> np.ndarray:
+    def prepare(self, images: list[np.ndarray], long_side: int | None = None) -> np.ndarray:
         """BGR uint8 frames of one size to the network's NCHW float32 batch."""
-        h, w = self.input_size(*images[0].shape[:2])
+        h, w = self.input_size(*images[0].shape[:2], long_side)
         batch = np.empty((len(images), 3, h, w), np.float32)
         for i, image in enumerate(images):
             if image.shape[:2] != (h, w):
@@ -32,12 +37,15 @@ class RetinaFaceDetector:
             batch[i] = (image.astype(np.float32) - self._mean).transpose(2, 0, 1)
         return batch
 
-    def detect(self, images: list[np.ndarray]) -> list[tuple[Detection, ...]]:
-        """Faces per frame; every frame in one call must share a size."""
+    def detect(self, images: list[np.ndarray], long_side: int | None = None) -> list[tuple[Detection, ...]]:
+        """Faces per image, in its pixels; every image in one call must share a size.
+
+        `long_side` overrides the configured input long side for this call (never upscales).
+        """
         if not images:
             return []
         frame_h, frame_w = images[0].shape[:2]
-        batch = self.prepare(images)
+        batch = self.prepare(images, long_side)
         loc, conf, landmarks = self._backend.infer(batch)
         return [
             self._decode(loc[i], conf[i], landmarks[i], batch.shape[2], batch.shape[3], frame_h, frame_w)

@@ -82,8 +82,9 @@ class MediaPipeDetector:
     def input_size(self, height: int, width: int) -> tuple[int, int]:
         return self.spec.side, self.spec.side
 
-    def detect(self, images: list[np.ndarray]) -> list[tuple[Detection, ...]]:
-        """Faces per frame; each frame runs on its own (the models take one image at a time)."""
+    def detect(self, images: list[np.ndarray], long_side: int | None = None) -> list[tuple[Detection, ...]]:
+        """Faces per frame; each frame runs on its own (the models take one image at a time).
+        `long_side` is ignored: BlazeFace and FaceMesh have fixed input sizes."""
         return [self._detect_one(image) for image in images]
 
     def _detect_one(self, image: np.ndarray) -> tuple[Detection, ...]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..messages import Detection, FaceResult, FaceScores, Frame, FrameResult
+from .detect_schedule import DetectionSchedule, DetectScheduleConfig, FrameDetections
 from .fallback import NearestFaceFallback
 from .schedule import ScheduleConfig, Scheduler
 from .smooth import Smoother, SmoothingConfig
@@ -33,6 +34,7 @@ class FaceOptions:
     smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
     fallback_age: int = 12  # frames a face may be borrowed across (0 = off)
     max_yaw: float | None = None  # degrees; faces turned further keep their label out of the smoothed track
+    detect: DetectScheduleConfig = field(default_factory=DetectScheduleConfig)
 
 
 class SourceFaces:
@@ -41,18 +43,21 @@ class SourceFaces:
     def __init__(self, options: FaceOptions, look_ahead: bool, independent: bool = False) -> None:
         self.options = options
         self.independent = independent
+        self.detection = DetectionSchedule(options.detect)
         self.tracker = IoUTracker()
         self.scheduler = Scheduler(options.schedule)
         self.smoother = Smoother(options.smoothing)
         self.fallback = NearestFaceFallback(0 if independent else options.fallback_age, look_ahead)
 
-    def step(self, frame: Frame, detections: tuple[Detection, ...], score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
+    def step(self, frame: Frame, found: FrameDetections, score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
         """Tracks, scores (only the faces that are due), smooths; returns the results now final."""
         t0 = time.perf_counter()
-        if self.options.protagonist_only and len(detections) > 1:
-            detections = (detections[protagonist_index(detections)],)
-        if self.independent:
+        detections, kinds = found.detections, found.kinds
+        if found.cut or self.independent:  # nothing of the previous shot or picture carries over
             self._forget(self.tracker.end_all())
+        if self.options.protagonist_only and len(detections) > 1:
+            lead = protagonist_index(detections)
+            detections, kinds = (detections[lead],), (kinds[lead],)
         ids, ended = self.tracker.update(detections)
         self._forget(ended)
         due = self.scheduler.due(frame.frame_id, tuple(ids), detections)
@@ -62,14 +67,16 @@ class SourceFaces:
         it = iter(fresh)
         lead = protagonist_index(detections)
         faces = []
-        for i, (tid, det, run) in enumerate(zip(ids, detections, due)):
+        for i, (tid, det, kind, run) in enumerate(zip(ids, detections, kinds, due)):
             scores = next(it) if run else self.scheduler.carried(tid)
             if run:
                 self.scheduler.remember(frame.frame_id, tid, det, scores)
             ok = self._pose_ok(det)
             smoothed = self._smooth(tid, scores) if ok else self._held(tid, scores)
-            faces.append(FaceResult(tid, det, scores, smoothed, protagonist=i == lead, fresh=run, pose_ok=ok))
+            faces.append(FaceResult(tid, det, scores, smoothed, protagonist=i == lead, fresh=run, pose_ok=ok, det=kind))
         stage = {**stage_ms, "track": track_ms, **score_ms, "post": (time.perf_counter() - t0) * 1000}
+        # The fallback still borrows across a cut (the reference recipe's nearest-frame rule);
+        # such rows say so (fallback, fallback_from).
         return self.fallback.push(FrameResult(frame, tuple(faces), stage))
 
     def _forget(self, ended: list[int]) -> None:

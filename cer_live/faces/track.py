@@ -45,6 +45,13 @@ class IoUTracker:
         self._tracks: list[_Track] = []
         self._next_id = 1
 
+    def end_all(self) -> list[int]:
+        """Ends every track at once (a scene cut, or the next independent picture); ids keep
+        counting, so none is reused."""
+        ended = [t.track_id for t in self._tracks]
+        self._tracks = []
+        return ended
+
     def update(self, detections: tuple[Detection, ...]) -> tuple[list[int], list[int]]:
         """Track ids for each detection, and the ids of tracks that just ended."""
         boxes = np.array([d.box for d in detections], np.float64).reshape(-1, 4)
@@ -79,9 +86,3 @@ class IoUTracker:
                 alive.append(track)
         self._tracks = alive
         return ids, ended
-
-    def end_all(self) -> list[int]:
-        """Ends every track now; ids are never reused, so the next faces get new ones."""
-        ended = [t.track_id for t in self._tracks]
-        self._tracks = []
-        return ended

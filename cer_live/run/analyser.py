@@ -51,13 +51,15 @@ class Analyser:
             self.detector: RetinaFaceDetector | MediaPipeDetector = RetinaFaceDetector(_detector_backend(pack, engine_options), config)
         else:
             self.detector = MediaPipeDetector("short" if kind == "mediapipe-short" else "full", options.threads, config.min_face)
+        # Re-detection in regions around known faces needs a detector that takes any input size.
+        self.detects_regions = isinstance(self.detector, RetinaFaceDetector)
 
     def analyse(self, frame: Frame, faces: SourceFaces) -> list[FrameResult]:
         """Detects, then lets the source's face state track, score and smooth; final results in order."""
         t0 = time.perf_counter()
-        detections = self.detector.detect([frame.image])[0]
-        stage_ms = {"decode": frame.decode_ms, "detect": (time.perf_counter() - t0) * 1000}
-        return faces.step(frame, detections, self.ensemble.score, stage_ms)
+        found = faces.detection.detect(frame.image, self.detector)  # the source's schedule picks the calls
+        stage_ms = {"decode": frame.decode_ms, "detect": (time.perf_counter() - t0) * 1000, **found.stage_ms}
+        return faces.step(frame, found, self.ensemble.score, stage_ms)
 
     def close(self) -> None:
         self.ensemble.close()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import CerLiveError
 from ..faces.detector_config import DETECTORS
+from ..faces.detect_schedule import MODES as DETECT_MODES, DetectScheduleConfig
 from ..faces.schedule import ScheduleConfig
 from ..faces.smooth import SmoothingConfig
 from ..faces.state import FaceOptions
@@ -40,6 +41,8 @@ class RunConfig:
     det_size: int | None = None
     detector: str | None = None  # None: the pack's detector.kind
     max_yaw: float | None = None  # faces turned further (degrees) keep their label out of the smoothed track
+    detect: str = "auto"  # auto: regions around known faces + periodic scans; full: whole frame every frame
+    full_every: int = 24  # auto: frames between full-resolution scans of the whole frame
     threads: int = 2
     backend: str = "auto"
     device: str = "cpu"
@@ -77,6 +80,8 @@ class RunConfig:
             raise _bad("--det-size", self.det_size, "give a long side between 64 and 4096 pixels")
         if self.max_yaw is not None and not 0 < self.max_yaw <= 90:
             raise _bad("--max-yaw", self.max_yaw, "give degrees in (0, 90]")
+        if self.full_every < 1:
+            raise _bad("--full-every", self.full_every, "give a number of frames >= 1")
         if self.threads < 1:
             raise _bad("--threads", self.threads, "give 1 or more")
         if self.reconnect_limit is not None and self.reconnect_limit < 0:
@@ -94,6 +99,7 @@ class RunConfig:
             ("--fusion", self.fusion, FUSIONS),
             ("--transport", self.transport, TRANSPORTS),
             ("--images", self.images, IMAGE_MODES),
+            ("--detect", self.detect, DETECT_MODES),
         ):
             if value not in choices:
                 raise _bad(option, f"'{value}'", f"choose one of: {', '.join(choices)}")
@@ -105,19 +111,33 @@ class RunConfig:
     @property
     def faces(self) -> FaceOptions:
         return FaceOptions(
-            self.protagonist, ScheduleConfig(self.every, self.min_iou), self.smoothing, self.fallback_age, self.max_yaw
+            protagonist_only=self.protagonist,
+            schedule=ScheduleConfig(self.every, self.min_iou),
+            smoothing=self.smoothing,
+            fallback_age=self.fallback_age,
+            max_yaw=self.max_yaw,
+            detect=DetectScheduleConfig(mode=self.detect, full_every=self.full_every, full_size=self.det_size),
         )
 
-    def settings(self, pack_name: str, det_size: int, fusion: str) -> dict[str, Any]:
+    def faces_for(self, detects_regions: bool) -> FaceOptions:
+        """The face options for a front end; one that cannot re-detect in regions detects in full."""
+        if detects_regions or self.detect == "full":
+            return self.faces
+        return replace(self.faces, detect=replace(self.faces.detect, mode="full"))
+
+    def settings(self, pack_name: str, det_size: int, fusion: str, detect: str) -> dict[str, Any]:
         """What the outputs record about how they were made."""
         return {
             "pack": pack_name,
             "protagonist_only": self.protagonist,
             "smooth": self.smooth,
             "fallback_age": self.fallback_age,
-            "det_size": det_size,
             "detector": self.detector or "pack",
             "max_yaw": self.max_yaw,
+            # auto scans the whole frame at its own size unless --det-size caps it
+            "det_size": "frame" if detect == "auto" and self.det_size is None else det_size,
+            "detect": detect,
+            "full_every": self.full_every,
             "threads": self.threads,
             "backend": self.backend,
             "device": self.device,

@@ -125,6 +125,9 @@ class _Emitter:
             report.frames_with_face += any(not f.fallback for f in result.faces)
             report.face_rows += len(result.faces)
             report.fallback_rows += sum(f.fallback for f in result.faces)
+            for face in result.faces:
+                if not face.fallback:
+                    report.det_rows[face.det] = report.det_rows.get(face.det, 0) + 1
         if self.on_frame:
             self.on_frame(report.frames)
 

@@ -14,6 +14,7 @@ class SourceReport:
     frames_with_face: int = 0
     face_rows: int = 0
     fallback_rows: int = 0
+    det_rows: dict[str, int] = field(default_factory=dict)  # face rows per detection kind (full, region, scan_low)
     dropped: int = 0
     wall_s: float = 0.0
     interrupted: bool = False
@@ -38,6 +39,7 @@ class SourceReport:
             "frames_with_face": self.frames_with_face,
             "face_rows": self.face_rows,
             "fallback_rows": self.fallback_rows,
+            "det_rows": self.det_rows,
             "frame_policy": self.policy,
             "dropped_frames": self.dropped,
             "status_events": self.events,

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from .. import PRODUCER
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES
 from ..errors import CerLiveError
-from ..faces.state import SourceFaces
+from ..faces.state import FaceOptions, SourceFaces
 from ..messages import FrameResult
 from ..models.packs import Pack, load_pack
 from ..sinks.base import Sink, SinkSet
@@ -91,10 +91,13 @@ class Run:
                 if stopping.requested:  # Ctrl-C while the models loaded: stop before writing anything
                     _close_all(opened.sources)
                     raise KeyboardInterrupt
-                settings = self.config.settings(opened.pack.name, analyser.detector.config.input_long_side, opened.pack.fusion)
+                faces = self.config.faces_for(analyser.detects_regions)
+                settings = self.config.settings(
+                    opened.pack.name, analyser.detector.config.input_long_side, opened.pack.fusion, faces.detect.mode
+                )
                 if opened.plan is not None:
                     prepare_out_dir(opened.plan.out_dir)
-                reports = self._run_all(opened, analyser, settings, started, lambda: stopping.requested)
+                reports = self._run_all(opened, analyser, faces, settings, started, lambda: stopping.requested)
             finally:
                 analyser.close()
         summary = RunSummary(started, time.perf_counter() - t0, stopping.requested, settings, tuple(reports), opened.plan and opened.plan.out_dir)
@@ -146,7 +149,13 @@ class Run:
         return Analyser(pack, AnalyserOptions(c.backend, c.threads, c.device, c.det_size, c.precision, c.detector))
 
     def _run_all(
-        self, opened: _Opened, analyser: Analyser, settings: dict[str, Any], started: str, stop: Callable[[], bool]
+        self,
+        opened: _Opened,
+        analyser: Analyser,
+        face_options: FaceOptions,
+        settings: dict[str, Any],
+        started: str,
+        stop: Callable[[], bool],
     ) -> list[SourceReport]:
         reports: list[SourceReport] = []
         pending = list(zip(opened.stems, opened.sources))
@@ -158,7 +167,7 @@ class Run:
                     if self.progress is not None:
                         self.progress.source_started(stem, source.expected_frames)
                     _say_image_mode(source)  # once every check has passed, so errors stand alone
-                    faces = SourceFaces(self.config.faces, look_ahead=not source.live, independent=source.independent)
+                    faces = SourceFaces(face_options, look_ahead=not source.live, independent=source.independent)
                     pending.pop(0)  # from here on its capture thread owns (and closes) it
                     report = run_source(analyser, source, faces, sinks, self._on_frame(stem), self.config.policy, stop)
                     report.images = _image_mode(source)

@@ -29,6 +29,7 @@ def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
         "protagonist": face.protagonist,
         "box": [round(v, 1) for v in det.box],
         "det_score": round(det.score, 4),
+        "det": face.det,
         "landmarks": [[round(x, 1), round(y, 1)] for x, y in det.landmarks],
         "pose": None if det.pose is None else dict(zip(("yaw", "pitch", "roll"), (round(a, 1) for a in det.pose))),
         "pose_ok": face.pose_ok,

@@ -39,3 +39,15 @@ def test_a_track_ends_after_max_missed_frames():
 def test_protagonist_is_the_largest_face():
     assert protagonist_index(()) is None
     assert protagonist_index((det(0, 0, 10, 10), det(0, 0, 30, 5), det(0, 0, 12, 12))) == 1  # 150 > 144 > 100
+
+
+def test_end_all_ends_every_track_and_never_reuses_an_id():
+    from cer_live.faces.track import IoUTracker
+    from cer_live.messages import Detection
+
+    face = Detection((10.0, 10.0, 50.0, 60.0), 0.9, ((20.0, 30.0),) * 5)
+    tracker = IoUTracker()
+    (first,), _ = tracker.update((face,))
+    assert tracker.end_all() == [first]
+    (second,), ended = tracker.update((face,))  # the same place, after a cut: a new track
+    assert second != first and ended == []
