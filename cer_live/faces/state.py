@@ -30,6 +30,20 @@ class FaceOptions:
     fallback_age: int = 12  # frames a face may be borrowed across (0 = off)
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A frame between `SourceFaces.plan` and `SourceFaces.finish`: its tracked faces and which are due."""
+
+    frame: Frame
+    detections: tuple[Detection, ...]
+    track_ids: tuple[int, ...]
+    due: tuple[bool, ...]
+
+    @property
+    def due_detections(self) -> tuple[Detection, ...]:
+        return tuple(d for d, run in zip(self.detections, self.due) if run)
+
+
 class SourceFaces:
     """Per-source face state; `step` is called from one thread, in frame order."""
 
@@ -42,6 +56,14 @@ class SourceFaces:
 
     def step(self, frame: Frame, detections: tuple[Detection, ...], score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
         """Tracks, scores (only the faces that are due), smooths; returns the results now final."""
+        pending = self.plan(frame, detections)
+        fresh, score_ms = score(frame.image, pending.due_detections)
+        return self.finish(pending, fresh, {**stage_ms, **score_ms})
+
+    def plan(self, frame: Frame, detections: tuple[Detection, ...]) -> Pending:
+        """Tracks the frame's faces and says which are due for scoring; `finish` takes their scores.
+
+        Split from `step` so that a caller can score the due faces of many sources in one batch."""
         if self.options.protagonist_only and len(detections) > 1:
             detections = (detections[protagonist_index(detections)],)
         ids, ended = self.tracker.update(detections)
@@ -49,17 +71,21 @@ class SourceFaces:
         for tid in ended:
             self.smoother.forget(tid)
         due = self.scheduler.due(frame.frame_id, tuple(ids), detections)
-        fresh, score_ms = score(frame.image, tuple(d for d, run in zip(detections, due) if run))
+        return Pending(frame, detections, tuple(ids), tuple(due))
+
+    def finish(self, pending: Pending, fresh: tuple[FaceScores, ...], stage_ms: dict[str, float]) -> list[FrameResult]:
+        """Carries scores to the faces that were not due, smooths, and releases final results."""
         t0 = time.perf_counter()
         it = iter(fresh)
+        frame, detections = pending.frame, pending.detections
         lead = protagonist_index(detections)
         faces = []
-        for i, (tid, det, run) in enumerate(zip(ids, detections, due)):
+        for i, (tid, det, run) in enumerate(zip(pending.track_ids, detections, pending.due)):
             scores = next(it) if run else self.scheduler.carried(tid)
             if run:
                 self.scheduler.remember(frame.frame_id, tid, det, scores)
             faces.append(FaceResult(tid, det, scores, self._smooth(tid, scores), protagonist=i == lead, fresh=run))
-        stage = {**stage_ms, **score_ms, "post": (time.perf_counter() - t0) * 1000}
+        stage = {**stage_ms, "post": (time.perf_counter() - t0) * 1000}
         return self.fallback.push(FrameResult(frame, tuple(faces), stage))
 
     def flush(self) -> list[FrameResult]:

@@ -14,6 +14,7 @@ from ..messages import Frame, FrameResult
 from ..models.backends import Backend, BackendOptions
 from ..models.ensemble import Ensemble
 from ..models.packs import Pack
+from .batch_stats import BatchStats
 
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class Analyser:
     """The pack's models, loaded once and shared by every source of a run.
 
     It holds no per-source state (that is `SourceFaces`), so one analyser can serve many
-    sources; its methods are called from one thread at a time.
+    sources; its methods are called from one thread at a time (the batcher's, with many sources).
     """
 
     def __init__(self, pack: Pack, options: AnalyserOptions) -> None:
@@ -45,13 +46,29 @@ class Analyser:
         # Members first: an error about the backend the user chose beats one about the detector's.
         self.ensemble = Ensemble(pack, options.backend, engine_options)
         self.detector = RetinaFaceDetector(_detector_backend(pack, engine_options), config)
+        self.batches = BatchStats()  # every call of the run, whichever thread made it
+        self.last_batch = (0, 0)  # (frames, faces) of the latest call
 
     def analyse(self, frame: Frame, faces: SourceFaces) -> list[FrameResult]:
         """Detects, then lets the source's face state track, score and smooth; final results in order."""
+        return self.analyse_batch([(frame, faces)])[0]
+
+    def analyse_batch(self, items: list[tuple[Frame, SourceFaces]]) -> list[list[FrameResult]]:
+        """Frames of different sources (one each) as one detector batch and one member batch.
+
+        Each source's face state decides which of its faces are due; only those are scored.
+        Results per item, in order; the batch sizes go to `self.batches` and `last_batch`."""
         t0 = time.perf_counter()
-        detections = self.detector.detect([frame.image])[0]
-        stage_ms = {"decode": frame.decode_ms, "detect": (time.perf_counter() - t0) * 1000}
-        return faces.step(frame, detections, self.ensemble.score, stage_ms)
+        detections = self.detector.detect_many([frame.image for frame, _ in items])
+        detect_ms = (time.perf_counter() - t0) * 1000
+        pending = [faces.plan(frame, found) for (frame, faces), found in zip(items, detections)]
+        scored, score_ms = self.ensemble.score_many([(p.frame.image, p.due_detections) for p in pending])
+        self.last_batch = (len(items), sum(len(p.due_detections) for p in pending))
+        self.batches.add(*self.last_batch)
+        return [
+            faces.finish(p, fresh, {"decode": frame.decode_ms, "detect": detect_ms, **score_ms})
+            for (frame, faces), p, fresh in zip(items, pending, scored)
+        ]
 
     def close(self) -> None:
         self.ensemble.close()

@@ -24,6 +24,7 @@ class SourceReport:
     warnings: list[str] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     sink_failures: dict[str, str] = field(default_factory=dict)
+    batches: dict[str, Any] = field(default_factory=dict)  # detector/member batch sizes its frames rode in
 
     @property
     def fps(self) -> float:
@@ -48,4 +49,5 @@ class SourceReport:
             "warnings": self.warnings,
             "outputs": self.outputs,
             "sink_failures": self.sink_failures,
+            "batches": self.batches,
         }
