@@ -68,9 +68,9 @@ class PreviewServer:
         self._loop.close()
 
     async def _bind(self) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.address.host, self.address.port, shutdown_timeout=1.0)
+        site = web.TCPSite(self._runner, self.address.host, self.address.port)
         await site.start()
         if self._runner.addresses:  # the port actually bound (port 0 picks a free one)
             self.port = self._runner.addresses[0][1]
