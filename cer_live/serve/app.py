@@ -99,7 +99,10 @@ def _stream(preview: Preview) -> Handler:
                 continue
             seen = version
             head = f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {len(jpeg)}\r\n\r\n".encode()
-            await response.write(head + jpeg + b"\r\n")
+            try:
+                await response.write(head + jpeg + b"\r\n")
+            except ConnectionError:  # the browser went away: its stream ends, nothing else does
+                return response
         return response
 
     return handler
