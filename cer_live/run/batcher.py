@@ -24,6 +24,7 @@ from .pipeline import _END, Lane, _Failure, _Results
 log = logging.getLogger(__name__)
 
 _POLL_S = 0.1  # how often an idle batcher looks at the stop flag
+IDLE_S = 0.5  # a lane with no frame for this long (a dead stream, a reconnect) is not waited for
 
 
 class Batcher:
@@ -34,6 +35,7 @@ class Batcher:
         self._lock = threading.Lock()
         self._bell = threading.Condition()
         self._rings = 0  # bumped by every put into any lane's input queue
+        self._last_frame: dict[int, float] = {}  # id(lane) -> when it last offered a frame
         self._stop = threading.Event()
         self.failure: BaseException | None = None
         self.thread = threading.Thread(target=self._loop, name="batcher", daemon=True)
@@ -41,6 +43,7 @@ class Batcher:
     def add(self, lane: Lane) -> None:
         """Serves a lane from its next frame on; lanes come and go while the batcher runs."""
         lane.q1.on_put = self._ring
+        self._last_frame[id(lane)] = time.monotonic()  # waited for from the start, idle if it never sends
         with self._lock:
             failure = self.failure
             if failure is None:
@@ -94,12 +97,16 @@ class Batcher:
             now = time.monotonic()
             if taken and deadline is None:
                 deadline = now + self.wait_s
-            if taken and (len(taken) >= len(self._live_lanes()) or now >= deadline):
+            if taken and (len(taken) >= self._expected(now) or now >= deadline):
                 break
             with self._bell:
                 if self._rings == seen:
                     self._bell.wait(_POLL_S if deadline is None else max(0.0, deadline - now))
         return list(taken.values())
+
+    def _expected(self, now: float) -> int:
+        """Lanes worth waiting for: those that offered a frame lately (a dead one would cost every cycle the wait)."""
+        return sum(now - self._last_frame.get(id(lane), 0.0) < IDLE_S for lane in self._live_lanes())
 
     def _live_lanes(self) -> list[Lane]:
         with self._lock:
@@ -114,6 +121,7 @@ class Batcher:
             except queue.Empty:
                 return None
             if isinstance(item, Frame):
+                self._last_frame[id(lane)] = time.monotonic()
                 return item
             if item is _END:
                 self._end(lane)
@@ -125,6 +133,7 @@ class Batcher:
         with self._lock:
             if lane in self._lanes:
                 self._lanes.remove(lane)
+        self._last_frame.pop(id(lane), None)
         try:
             lane.q2.put(_Results(tuple(lane.faces.flush())), lane.abandon)
         except BaseException as exc:

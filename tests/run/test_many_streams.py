@@ -37,7 +37,10 @@ def test_three_streams_at_once_one_dies_and_comes_back(tmp_path, sample):
     video = sample("WolfgangLanger_Pexels.mp4")
     servers = [RtspServer(video, mount=f"cam{i}").start() for i in range(3)]
     out = tmp_path / "out"
-    proc = start_cli("run", *(s.url for s in servers), "--out", str(out), "--no-video", "--no-show", "--timeout", "2")
+    # A batch waits up to 40 ms for the other streams (24 fps: a frame every 42 ms), so that batches
+    # form even when the machine is fast enough to take every frame alone.
+    args = ("--out", str(out), "--no-video", "--no-show", "--timeout", "2", "--batch-wait", "40")
+    proc = start_cli("run", *(s.url for s in servers), *args)
     paths = [out / f"rtsp-cam{i}.jsonl" for i in range(3)]
     try:
         assert wait_for(lambda: all(frames_seen(p) >= 24 for p in paths), timeout=40), [frames_seen(p) for p in paths]
