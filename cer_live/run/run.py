@@ -121,7 +121,10 @@ class Run:
             check_display(c.out is not None)
         sources, policies = self._sources()
         try:
-            show = c.show if c.show is not None else any(s.live for s in sources) and has_display()
+            if c.show and len(sources) > 1:
+                # The window's toolkit wants the main thread, and several sources write from threads of their own.
+                raise CerLiveError(f"--show takes one source and {len(sources)} were given; watch several in a browser with --serve PORT")
+            show = c.show if c.show is not None else len(sources) == 1 and sources[0].live and has_display()
             if c.out is None and not show and c.serve is None:
                 raise CerLiveError("nothing to write to: give --out DIR for files, --show for a live window or --serve PORT for a browser")
             plan = plan_outputs(c.out, sources, c.video, c.overwrite) if c.out is not None else None
