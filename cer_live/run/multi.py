@@ -60,11 +60,15 @@ def run_lanes(
                 running.remove(r)
                 done[r.index] = r
     finally:
-        for r in running:  # only after an error in this thread: each lane stops and closes its sinks
+        # Only after an error in this thread (a second Ctrl-C): lanes are abandoned, not drained.
+        # Their files already end on whole records, as every frame is flushed whole.
+        for r in running:
             r.lane.halt.set()
+            r.lane.abandon.set()
             r.lane.source.stop()
-            r.thread.join(timeout=10.0)
         batcher.stop()
+        for r in running:
+            r.thread.join(timeout=1.0)
     errors = [r.error for _, r in sorted(done.items()) if r.error is not None]
     if errors:
         raise errors[0]
