@@ -68,7 +68,10 @@ class _Opened:
 
 
 class Run:
-    """`Run(config).execute()` runs every source and returns the summary (also written to disk)."""
+    """`Run(config).execute()` runs every source and returns the summary (also written to disk).
+
+    Several sources run at once; `on_result` is then called from each source's own writer
+    thread (one thread per source, results of one source in order)."""
 
     def __init__(
         self,

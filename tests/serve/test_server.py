@@ -133,3 +133,14 @@ def box_drawn(image: np.ndarray, box, bgr) -> bool:
     rows = image[y1 + 20 : y2 - 20, max(0, x1 - 2) : x1 + 3].astype(int)
     near = np.abs(rows - bgr).sum(axis=2) < 90
     return bool(near.any(axis=1).mean() > 0.8)
+
+
+def test_a_port_in_use_is_a_one_line_error():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CerLiveError, match=f"cannot serve the preview on 127.0.0.1:{port} .*; choose another --serve port"):
+            start_preview(parse_serve(str(port)), None, ["a"], ["a"])
