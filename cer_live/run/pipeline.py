@@ -132,6 +132,22 @@ class _Emitter:
             self.on_frame(report.frames)
 
 
+def announce_stop() -> None:
+    log.warning("stopping: flushing and closing outputs (press Ctrl-C again to abandon them)")
+
+
+def announce_once() -> Callable[[], None]:
+    """For lanes that stop together: the user is told once."""
+    told = threading.Event()
+
+    def announce() -> None:
+        if not told.is_set():
+            told.set()
+            announce_stop()
+
+    return announce
+
+
 class Lane:
     """One source's capture thread, queues, face state, sinks and report.
 
@@ -149,6 +165,7 @@ class Lane:
         stop_requested: Callable[[], bool] = lambda: False,
         queue_size: int | None = None,
         out_size: int | None = None,
+        on_stop: Callable[[], None] = announce_stop,
     ) -> None:
         policy = policy or ("latest" if source.live else "all")
         if policy not in POLICIES:
@@ -156,7 +173,7 @@ class Lane:
         self.latest = policy == "latest"
         # Short queues keep live latency low; longer ones smooth out jitter for files.
         size = queue_size or (2 if self.latest else 8)
-        self.source, self.faces, self.sinks, self.stop_requested = source, faces, sinks, stop_requested
+        self.source, self.faces, self.sinks, self.stop_requested, self.on_stop = source, faces, sinks, stop_requested, on_stop
         self.report = SourceReport(name=source.name, label=source.label, policy=policy)
         self.q1, self.q2 = FrameQueue(size), FrameQueue(out_size or size)
         self.halt, self.abandon = threading.Event(), threading.Event()
@@ -181,7 +198,7 @@ class Lane:
         try:
             for worker in workers:
                 worker.start()
-            failure = _drain(self.q2, self.emitter, report, lambda: _halt(self.source, self.halt), self.stop_requested)
+            failure = _drain(self.q2, self.emitter, report, lambda: _halt(self.source, self.halt), self.stop_requested, self.on_stop)
             if isinstance(failure, CerLiveError):
                 report.error, failure = str(failure), None
         finally:
@@ -227,7 +244,12 @@ def _halt(source: FrameSource, halt: threading.Event) -> None:
 
 
 def _drain(
-    q2: FrameQueue, emitter: _Emitter, report: SourceReport, halt: Callable[[], None], stop_requested: Callable[[], bool]
+    q2: FrameQueue,
+    emitter: _Emitter,
+    report: SourceReport,
+    halt: Callable[[], None],
+    stop_requested: Callable[[], bool],
+    on_stop: Callable[[], None] = announce_stop,
 ) -> BaseException | None:
     """The calling thread's loop: results to the sinks until the end marker; the first failure."""
     sinks = emitter.sinks
@@ -239,7 +261,7 @@ def _drain(
             halt()
             if stop_requested():
                 report.interrupted = True
-                log.warning("stopping: flushing and closing outputs (press Ctrl-C again to abandon them)")
+                on_stop()
         try:
             item = q2.get(timeout=_POLL_S)
         except queue.Empty:

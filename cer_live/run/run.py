@@ -28,7 +28,7 @@ from .config import RunConfig
 from .outputs import SUMMARY, OutputPlan, open_sinks, plan_outputs, prepare_out_dir, unique_names, write_json
 from .batcher import Batcher
 from .multi import OUT_QUEUE, run_lanes
-from .pipeline import Lane, run_source
+from .pipeline import Lane, announce_once, run_source
 from .report import SourceReport
 from .signals import StopRequests
 from .summary import RunSummary
@@ -203,6 +203,7 @@ class Run:
         """One lane per source, `max_streams` at a time, all served by one batching analyser."""
         batcher = Batcher(analyser, self.config.batch_wait_ms / 1000)
         handed: set[int] = set()
+        announce = announce_once()
 
         def make_lane(i: int) -> Lane:
             stem, source = opened.stems[i], opened.sources[i]
@@ -210,7 +211,7 @@ class Run:
             if self.progress is not None:
                 self.progress.source_started(stem, source.expected_frames)
             faces = SourceFaces(self.config.faces, look_ahead=not source.live)
-            lane = Lane(source, faces, sinks, self._on_frame(stem), opened.policies[i], stop, out_size=OUT_QUEUE)
+            lane = Lane(source, faces, sinks, self._on_frame(stem), opened.policies[i], stop, out_size=OUT_QUEUE, on_stop=announce)
             handed.add(i)  # from here on its capture thread owns (and closes) it
             batcher.add(lane)
             return lane

@@ -62,6 +62,7 @@ def test_three_streams_at_once_one_dies_and_comes_back(tmp_path, sample):
             server.kill()
     assert proc.returncode == 130, stderr[-3000:]
     assert "Traceback" not in stderr
+    assert stderr.count("stopping: flushing") == 1  # three lanes stop together; the user is told once
     for path in paths:
         rows = read_jsonl(path)  # every line whole and valid
         assert rows[0]["type"] == "header" and rows[0]["source"].startswith("rtsp://127.0.0.1:")
