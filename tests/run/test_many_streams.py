@@ -93,6 +93,5 @@ def test_files_at_once_keep_every_frame_and_share_batches(tmp_path, sample):
     assert len(read_jsonl(tmp_path / "single_face.jsonl")) == 2
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert [s["dropped_frames"] for s in summary["sources"]] == [0, 0, 0]
-    # Both videos always have a frame ready: nearly every call carries one of each, and the
-    # still image of another size shares the first call (letterboxed).
-    assert summary["batching"]["detector"]["mean"] > 1.9 and summary["batching"]["detector"]["max"] == 3
+    # Both videos always have a frame ready: nearly every call carries one of each.
+    assert summary["batching"]["detector"]["mean"] > 1.9 and summary["batching"]["members"]["mean"] > 1.9
