@@ -41,6 +41,7 @@ from cer_live.models.backends import BackendOptions  # noqa: E402
 from cer_live.faces.detect import RetinaFaceDetector  # noqa: E402
 from cer_live.models.ensemble import Ensemble  # noqa: E402
 from cer_live.models.packs import load_pack  # noqa: E402
+from cer_live.bench.machine import cpu_model  # noqa: E402
 
 FIVE = ("mobilenet_v2", "resnet18", "resnet152", "densenet121", "densenet201")
 
@@ -158,7 +159,7 @@ def main() -> None:
         "machine": {
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
-            "processor": _cpu_name(),
+            "processor": cpu_model(),
         },
         "onnxruntime": __import__("onnxruntime").__version__,
         "pack": pack.name,
@@ -181,16 +182,6 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,14 @@ log = logging.getLogger("cer_live")
 EXIT_INTERRUPTED = 130
 # name -> module under cer_live.commands with add_parser(sub, parents) and run(args, console)
 COMMANDS = ("run", "packs", "export", "sample")
+# Commands whose code the runtime never imports: listed here by name, their own module builds
+# their parser when they run, so `cer-live run` loads nothing from offline/ or bench/.
+HANDED_OVER = {
+    "label": ("cer_live.offline.label.command", "pseudo-label face crops with Claude (the label extra)"),
+    "train": ("cer_live.offline.train.command", "train the ensemble's CNNs (the train extra)"),
+    "evaluate": ("cer_live.offline.evaluate.command", "score predictions or a pack against labels (ABAW macro F1)"),
+    "bench": ("cer_live.bench.command", "measure latency and throughput per stage, with baselines (the bench extra)"),
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,7 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f".commands.{name}", __package__).add_parser(sub, [common])
+    for name, (_, help_text) in HANDED_OVER.items():
+        opaque = sub.add_parser(name, help=f"{help_text}; see 'cer-live {name} --help'", add_help=False, prefix_chars="\x00")
+        opaque.add_argument("handed_over", nargs="*")
     return parser
+
+
+def _hand_over(name: str, argv: list[str], err: Any) -> int:
+    """Parses a handed-over command's arguments with its own parser, then runs it."""
+    module = importlib.import_module(HANDED_OVER[name][0])
+    parser = argparse.ArgumentParser(prog="cer-live")
+    module.add_parser(parser.add_subparsers(dest="command", required=True))
+    return module.run(parser.parse_args([name, *argv]), err)
 
 
 class _RedactUrls(logging.Filter):
@@ -56,11 +75,13 @@ def _configure_logging(console: Any, debug: bool) -> None:
         handler.setFormatter(logging.Formatter("%(levelname)-8s %(message)s"))
     handler.addFilter(_RedactUrls())
     logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, handlers=[handler], force=True)
-    if not debug:
-        # FFmpeg and OpenCV print their own lines (with URLs) for every failed connect;
-        # our one-line errors and status events say it better. Read when a capture opens.
-        os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
-        os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+
+
+def _quiet_opencv() -> None:
+    """FFmpeg and OpenCV print their own lines (with URLs) for every failed connect; our one-line
+    errors and status events say it better. Set before anything imports cv2, which reads them."""
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 
 
 def _stderr() -> Any:
@@ -71,8 +92,14 @@ def _stderr() -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--debug" not in argv:
+        _quiet_opencv()
     try:
         args = _parser().parse_args(argv)
+        if args.command in HANDED_OVER and "--debug" in args.handed_over:
+            args.handed_over.remove("--debug")
+            args.debug = True
         debug = getattr(args, "debug", False)
         err = _stderr()
         _configure_logging(err, debug)
@@ -89,6 +116,8 @@ def _dispatch(args: argparse.Namespace, err: Any, debug: bool) -> int:
     from .sources.urls import redact_all
 
     try:
+        if args.command in HANDED_OVER:
+            return _hand_over(args.command, args.handed_over, err)
         return importlib.import_module(f".commands.{args.command}", __package__).run(args, err)
     except CerLiveError as exc:
         err.print(f"[bold red]error:[/] {escape(redact_all(str(exc)))}", highlight=False)

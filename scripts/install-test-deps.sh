@@ -17,8 +17,11 @@ done
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || {
-  $sudo apt-get update -q >/dev/null
-  $sudo apt-get install -y -q "${missing[@]}" >/dev/null
+# Another apt (an unattended upgrade, a parallel set-up) holds the dpkg lock for a while:
+# wait for it instead of failing at once.
+apt=($sudo apt-get -o DPkg::Lock::Timeout=300)
+"${apt[@]}" install -y -q "${missing[@]}" >/dev/null 2>&1 || {
+  "${apt[@]}" update -q >/dev/null
+  "${apt[@]}" install -y -q "${missing[@]}" >/dev/null
 }
 echo "installed: ${missing[*]}"

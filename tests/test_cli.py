@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import cv2
 import pytest
 
 from .helpers import cli, count_video_frames, read_jsonl
@@ -42,7 +43,7 @@ def test_csv_and_summary(wolfgang: Path):
     summary = json.loads((wolfgang / "summary.json").read_text())
     (source,) = summary["sources"]
     assert source["frames"] == 472 and source["fps"] > 0
-    assert set(source["outputs"]) == {"jsonl", "abaw_csv", "video"}
+    assert set(source["outputs"]) == {"jsonl", "abaw_csv", "faces_csv", "video"}  # the faces table came with issue 11
     assert {"detect", "infer", "end_to_end"} <= set(source["latency_ms"])
 
 
@@ -69,6 +70,11 @@ def test_multi_face_five_faces_and_the_protagonist_is_the_largest(tmp_path, samp
     faces = [r for r in read_jsonl(tmp_path / "multi_face.jsonl") if r["type"] == "face"]
     assert len(faces) == 5
     assert len({r["track"] for r in faces}) == 5
+    # A single image gives an annotated picture at its size, not a one-frame video.
+    assert not (tmp_path / "multi_face.mp4").exists()
+    picture, original = cv2.imread(str(tmp_path / "multi_face.jpg")), cv2.imread(str(sample("multi_face.jpg")))
+    assert picture.shape == original.shape
+    assert "read as independent pictures" in result.stderr and "annotated pictures per source" in result.stdout
 
     def area(r):
         x1, y1, x2, y2 = r["box"]

@@ -13,9 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .. import PRODUCER
+from ..faces.detector_config import DETECTORS
 from ..run.config import FUSIONS, PRECISIONS, TRANSPORTS, RunConfig
 from ..run.queues import POLICIES
 from ..run.source_list import read_source_list
+from ..sources.images import IMAGE_MODES
 from ..run.summary import RunSummary
 
 log = logging.getLogger("cer_live")
@@ -30,12 +32,18 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     run.add_argument("--out", type=Path, help="output folder (created if missing); needed unless --show")
     run.add_argument("--overwrite", action="store_true", help="replace results an earlier run left in --out (never an input)")
     run.add_argument("--recursive", action="store_true", help="also read media in subfolders of a folder SOURCE")
+    run.add_argument(
+        "--images", choices=IMAGE_MODES, default="auto",
+        help="a folder of images: independent photos (an annotated picture each) or one sequence (numbered frames: tracks, a video); auto decides (default)",
+    )  # fmt: skip
     run.add_argument("--pack", default="default", help="model pack name or folder (default: default)")
     run.add_argument("--protagonist", action="store_true", help="keep only the largest face in each frame")
-    run.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
+    run.add_argument("--no-video", action="store_true", help="skip the annotated video or pictures (faster)")
     run.add_argument("--smooth", default="ema:0.4", help="ema[:alpha], window[:frames] or none (default ema:0.4)")
     run.add_argument("--fallback-age", type=int, default=12, help="frames a face may be borrowed across (0 = off)")
     run.add_argument("--det-size", type=int, help="detector input long side in pixels (pack default: 320)")
+    run.add_argument("--detector", choices=DETECTORS, help="face front end (default: the pack's): retinaface, mediapipe (BlazeFace full range + FaceMesh, head pose) or mediapipe-short (faces within about 2 m)")
+    run.add_argument("--max-yaw", type=float, metavar="DEG", help="with a mediapipe detector: faces turned further than this are marked pose_ok false and kept out of the smoothed label")
     run.add_argument("--threads", type=int, default=2, help="inference threads per model (default 2)")
     run.add_argument("--backend", default="auto", help="members' engine: auto, onnxruntime (ort), tensorrt (trt) or torch")
     run.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
@@ -62,11 +70,13 @@ def config_from(args: argparse.Namespace) -> RunConfig:
     source_list = read_source_list(args.sources) if args.sources is not None else ()
     return RunConfig(
         sources=tuple(args.source), source_list=source_list, batch_wait_ms=args.batch_wait, max_streams=args.max_streams,
-        serve=args.serve, serve_token=args.serve_token or os.environ.get(TOKEN_ENV) or None, out=args.out, pack=args.pack, protagonist=args.protagonist, video=not args.no_video,
-        smooth=args.smooth, fallback_age=args.fallback_age, det_size=args.det_size, threads=args.threads,
+        serve=args.serve, serve_token=args.serve_token or os.environ.get(TOKEN_ENV) or None,
+        out=args.out, pack=args.pack, protagonist=args.protagonist, video=not args.no_video,
+        smooth=args.smooth, fallback_age=args.fallback_age, det_size=args.det_size, detector=args.detector, max_yaw=args.max_yaw, threads=args.threads,
         backend=args.backend, device=args.device, precision=args.precision, fusion=args.fusion, every=args.every,
         min_iou=args.min_iou, show=args.show, policy=args.policy, transport=args.transport,
         reconnect_limit=args.reconnect_limit, timeout=args.timeout, overwrite=args.overwrite, recursive=args.recursive,
+        images=args.images,
     )
 
 
@@ -139,5 +149,13 @@ def print_summary(summary: RunSummary, stats: bool, video: bool) -> None:
                 detail.add_row(stage, f"{v['p50']:.2f}", f"{v['p95']:.2f}", f"{v['mean']:.2f}", str(v["n"]))
             console.print(detail)
     if summary.out_dir is not None:
-        kinds = ".jsonl, .csv, .mp4" if video else ".jsonl, .csv"
-        console.print(f"outputs in {summary.out_dir}/ (summary.json, and {kinds} per source)", highlight=False)
+        console.print(f"outputs in {summary.out_dir}/ (summary.json, and {_kinds(summary, video)} per source)", highlight=False)
+
+
+def _kinds(summary: RunSummary, video: bool) -> str:
+    kinds = [".jsonl", ".csv", ".faces.csv"]
+    if video and any(r.images != "independent" for r in summary.sources):
+        kinds.append(".mp4")
+    if video and any(r.images == "independent" for r in summary.sources):
+        kinds.append("annotated pictures")
+    return ", ".join(kinds)

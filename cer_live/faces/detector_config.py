@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Face front ends: RetinaFace (ONNX, from the pack), MediaPipe BlazeFace full or short range + FaceMesh.
+DETECTORS = ("retinaface", "mediapipe", "mediapipe-short")
+
 
 @dataclass(frozen=True)
 class DetectorConfig:

@@ -59,6 +59,13 @@ class Smoother:
             return np.mean(window, axis=0)
         return values
 
+    def current(self, track_id: int) -> np.ndarray | None:
+        """The track's smoothed vector so far, without feeding it anything; None before its first."""
+        if self.config.kind == "ema":
+            return self._ema.get(track_id)
+        window = self._windows.get(track_id)
+        return np.mean(window, axis=0) if window else None
+
     def forget(self, track_id: int) -> None:
         self._ema.pop(track_id, None)
         self._windows.pop(track_id, None)

@@ -3,6 +3,10 @@
 Tracks, the inference schedule, smoothing, the nearest-frame fallback and the protagonist
 all live here, and a run makes a new `SourceFaces` for every source it opens: nothing can
 leak from one source into the next, and several sources can be served side by side.
+
+A source of independent pictures (a folder of photos) gets `independent=True`: every frame
+starts from fresh face state (new track ids, no smoothing, no schedule carry-over, no
+fallback), so nothing leaks from one photo into the next either.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class FaceOptions:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
     fallback_age: int = 12  # frames a face may be borrowed across (0 = off)
+    max_yaw: float | None = None  # degrees; faces turned further keep their label out of the smoothed track
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class Pending:
     detections: tuple[Detection, ...]
     track_ids: tuple[int, ...]
     due: tuple[bool, ...]
+    track_ms: float = 0.0
 
     @property
     def due_detections(self) -> tuple[Detection, ...]:
@@ -47,12 +53,13 @@ class Pending:
 class SourceFaces:
     """Per-source face state; `step` is called from one thread, in frame order."""
 
-    def __init__(self, options: FaceOptions, look_ahead: bool) -> None:
+    def __init__(self, options: FaceOptions, look_ahead: bool, independent: bool = False) -> None:
         self.options = options
+        self.independent = independent
         self.tracker = IoUTracker()
         self.scheduler = Scheduler(options.schedule)
         self.smoother = Smoother(options.smoothing)
-        self.fallback = NearestFaceFallback(options.fallback_age, look_ahead)
+        self.fallback = NearestFaceFallback(0 if independent else options.fallback_age, look_ahead)
 
     def step(self, frame: Frame, detections: tuple[Detection, ...], score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
         """Tracks, scores (only the faces that are due), smooths; returns the results now final."""
@@ -64,14 +71,15 @@ class SourceFaces:
         """Tracks the frame's faces and says which are due for scoring; `finish` takes their scores.
 
         Split from `step` so that a caller can score the due faces of many sources in one batch."""
+        t0 = time.perf_counter()
         if self.options.protagonist_only and len(detections) > 1:
             detections = (detections[protagonist_index(detections)],)
+        if self.independent:
+            self._forget(self.tracker.end_all())
         ids, ended = self.tracker.update(detections)
-        self.scheduler.forget(tuple(ended))
-        for tid in ended:
-            self.smoother.forget(tid)
+        self._forget(ended)
         due = self.scheduler.due(frame.frame_id, tuple(ids), detections)
-        return Pending(frame, detections, tuple(ids), tuple(due))
+        return Pending(frame, detections, tuple(ids), tuple(due), (time.perf_counter() - t0) * 1000)
 
     def finish(self, pending: Pending, fresh: tuple[FaceScores, ...], stage_ms: dict[str, float]) -> list[FrameResult]:
         """Carries scores to the faces that were not due, smooths, and releases final results."""
@@ -84,13 +92,32 @@ class SourceFaces:
             scores = next(it) if run else self.scheduler.carried(tid)
             if run:
                 self.scheduler.remember(frame.frame_id, tid, det, scores)
-            faces.append(FaceResult(tid, det, scores, self._smooth(tid, scores), protagonist=i == lead, fresh=run))
-        stage = {**stage_ms, "post": (time.perf_counter() - t0) * 1000}
+            ok = self._pose_ok(det)
+            smoothed = self._smooth(tid, scores) if ok else self._held(tid, scores)
+            faces.append(FaceResult(tid, det, scores, smoothed, protagonist=i == lead, fresh=run, pose_ok=ok))
+        stage = {**stage_ms, "track": pending.track_ms, "post": (time.perf_counter() - t0) * 1000}
         return self.fallback.push(FrameResult(frame, tuple(faces), stage))
+
+    def _forget(self, ended: list[int]) -> None:
+        self.scheduler.forget(tuple(ended))
+        for tid in ended:
+            self.smoother.forget(tid)
 
     def flush(self) -> list[FrameResult]:
         """Frames held for the look-ahead, at the end of the source (or when it stops)."""
         return self.fallback.flush()
+
+    def _pose_ok(self, det: Detection) -> bool:
+        limit = self.options.max_yaw
+        return limit is None or det.pose is None or abs(det.pose[0]) <= limit
+
+    def _held(self, track_id: int, scores: FaceScores) -> FaceScores:
+        """A turned face's smoothed scores: the track's so far, untouched; its raw ones if it has none yet."""
+        current = self.smoother.current(track_id)
+        if current is None:
+            return scores
+        n = len(scores.compound)
+        return replace(scores, compound=current[:n], basic=None if scores.basic is None else current[n:])
 
     def _smooth(self, track_id: int, scores: FaceScores) -> FaceScores:
         n = len(scores.compound)

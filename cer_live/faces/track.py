@@ -79,3 +79,9 @@ class IoUTracker:
                 alive.append(track)
         self._tracks = alive
         return ids, ended
+
+    def end_all(self) -> list[int]:
+        """Ends every track now; ids are never reused, so the next faces get new ones."""
+        ended = [t.track_id for t in self._tracks]
+        self._tracks = []
+        return ended

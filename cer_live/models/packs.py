@@ -20,7 +20,7 @@ from .backends.base import ModelSource
 from .integrity import Verified, VerifiedFile, VerifiedPythonBytes
 from .integrity import sha256 as sha256  # the pack digest, for recipes and tests
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, COMPOUND_COMPONENTS
-from ..faces.detector_config import DetectorConfig
+from ..faces.detector_config import DETECTORS, DetectorConfig
 from ..faces.templates import TEMPLATES, loosen
 from ..errors import PackError
 from .onnx_meta import OnnxFormatError, read_info
@@ -71,6 +71,7 @@ class MemberSpec:
 class DetectorSpec:
     model: Verified  # checked when the detector's engine loads it
     config: DetectorConfig
+    kind: str = "retinaface"  # the front end a run uses unless --detector says otherwise
 
     @property
     def sha256(self) -> str:
@@ -210,8 +211,8 @@ class _Reader:
     def detector(self, d: dict) -> DetectorSpec:
         where = "detector"
         kind = self.field(d, "kind", str, where)
-        if kind != "retinaface":
-            raise self.fail(where, f"kind '{kind}' is not supported (retinaface)")
+        if kind not in DETECTORS:
+            raise self.fail(where, f"kind '{kind}' is not supported ({', '.join(DETECTORS)})")
         model = self.model_source(d, where)
         self.verified_bytes(model, where)  # a changed detector fails at load, as a member does
         defaults = DetectorConfig()
@@ -229,7 +230,8 @@ class _Reader:
             raise self.fail(where, f"bad value ({exc})") from exc
         if len(config.steps) != len(config.min_sizes) or len(config.mean_bgr) != 3 or len(config.variances) != 2:
             raise self.fail(where, "steps/min_sizes/mean_bgr/variances have inconsistent lengths")
-        return DetectorSpec(model=model, config=config)
+        # Every pack carries the RetinaFace model, so --detector retinaface works with any of them.
+        return DetectorSpec(model=model, config=config, kind=kind)
 
     def member(self, raw: Any, index: int) -> MemberSpec:
         where = f"members[{index}]"

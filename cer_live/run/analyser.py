@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from ..models import backends
 from ..errors import BackendError
 from ..faces.detect import RetinaFaceDetector
+from ..faces.mediapipe_detect import MediaPipeDetector
 from ..faces.state import SourceFaces
 from ..messages import Frame, FrameResult
 from ..models.backends import Backend, BackendOptions
@@ -27,6 +28,7 @@ class AnalyserOptions:
     device: str = "cpu"
     det_size: int | None = None  # overrides the pack's detector input long side
     precision: str = "fp32"
+    detector: str | None = None  # None: the pack's detector.kind
 
 
 class Analyser:
@@ -45,7 +47,11 @@ class Analyser:
             config = replace(config, input_long_side=options.det_size)
         # Members first: an error about the backend the user chose beats one about the detector's.
         self.ensemble = Ensemble(pack, options.backend, engine_options)
-        self.detector = RetinaFaceDetector(_detector_backend(pack, engine_options), config)
+        kind = options.detector or pack.detector.kind
+        if kind == "retinaface":
+            self.detector: RetinaFaceDetector | MediaPipeDetector = RetinaFaceDetector(_detector_backend(pack, engine_options), config)
+        else:
+            self.detector = MediaPipeDetector("short" if kind == "mediapipe-short" else "full", options.threads, config.min_face)
         self.batches = BatchStats()  # every call of the run, whichever thread made it
         self.last_batch = (0, 0)  # (frames, faces) of the latest call
 
@@ -59,7 +65,9 @@ class Analyser:
         Each source's face state decides which of its faces are due; only those are scored.
         Results per item, in order; the batch sizes go to `self.batches` and `last_batch`."""
         t0 = time.perf_counter()
-        detections = self.detector.detect_many([frame.image for frame, _ in items])
+        images = [frame.image for frame, _ in items]
+        # RetinaFace letterboxes frames of mixed sizes into one call; MediaPipe takes them one by one.
+        detections = self.detector.detect_many(images) if isinstance(self.detector, RetinaFaceDetector) else self.detector.detect(images)
         detect_ms = (time.perf_counter() - t0) * 1000
         pending = [faces.plan(frame, found) for (frame, faces), found in zip(items, detections)]
         scored, score_ms = self.ensemble.score_many([(p.frame.image, p.due_detections) for p in pending])

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CerLiveError
+from ..faces.detector_config import DETECTORS
 from ..faces.schedule import ScheduleConfig
 from ..faces.smooth import SmoothingConfig
 from ..faces.state import FaceOptions
 from ..models import backends
 from ..serve.address import ServeAddress, check_token, parse_serve
+from ..sources.images import IMAGE_MODES
 from .queues import POLICIES
 from .source_list import TRANSPORTS, SourceEntry
 
@@ -37,6 +39,8 @@ class RunConfig:
     smooth: str = "ema:0.4"
     fallback_age: int = 12
     det_size: int | None = None
+    detector: str | None = None  # None: the pack's detector.kind
+    max_yaw: float | None = None  # faces turned further (degrees) keep their label out of the smoothed track
     threads: int = 2
     backend: str = "auto"
     device: str = "cpu"
@@ -51,6 +55,7 @@ class RunConfig:
     timeout: float = 5.0
     overwrite: bool = False
     recursive: bool = False
+    images: str = "auto"  # a folder of images: auto, sequence (one video) or independent (photos)
     source_list: tuple[SourceEntry, ...] = ()  # from --sources FILE.toml: a name and options each
     batch_wait_ms: float = 8.0  # how long a batch waits for the other sources' frames
     max_streams: int = 16  # sources analysed at once; more wait for a free place
@@ -85,6 +90,8 @@ class RunConfig:
             raise _bad("--fallback-age", self.fallback_age, "give 0 (off) or a number of frames")
         if self.det_size is not None and not 64 <= self.det_size <= 4096:
             raise _bad("--det-size", self.det_size, "give a long side between 64 and 4096 pixels")
+        if self.max_yaw is not None and not 0 < self.max_yaw <= 90:
+            raise _bad("--max-yaw", self.max_yaw, "give degrees in (0, 90]")
         if self.threads < 1:
             raise _bad("--threads", self.threads, "give 1 or more")
         if self.reconnect_limit is not None and self.reconnect_limit < 0:
@@ -101,9 +108,12 @@ class RunConfig:
             ("--precision", self.precision, PRECISIONS),
             ("--fusion", self.fusion, FUSIONS),
             ("--transport", self.transport, TRANSPORTS),
+            ("--images", self.images, IMAGE_MODES),
         ):
             if value not in choices:
                 raise _bad(option, f"'{value}'", f"choose one of: {', '.join(choices)}")
+        if self.detector is not None and self.detector not in DETECTORS:
+            raise _bad("--detector", f"'{self.detector}'", f"choose one of: {', '.join(DETECTORS)}")
         if self.policy is not None and self.policy not in POLICIES:
             raise _bad("--policy", f"'{self.policy}'", f"choose one of: {', '.join(POLICIES)}")
 
@@ -114,7 +124,9 @@ class RunConfig:
 
     @property
     def faces(self) -> FaceOptions:
-        return FaceOptions(self.protagonist, ScheduleConfig(self.every, self.min_iou), self.smoothing, self.fallback_age)
+        return FaceOptions(
+            self.protagonist, ScheduleConfig(self.every, self.min_iou), self.smoothing, self.fallback_age, self.max_yaw
+        )
 
     def settings(self, pack_name: str, det_size: int, fusion: str) -> dict[str, Any]:
         """What the outputs record about how they were made."""
@@ -124,6 +136,8 @@ class RunConfig:
             "smooth": self.smooth,
             "fallback_age": self.fallback_age,
             "det_size": det_size,
+            "detector": self.detector or "pack",
+            "max_yaw": self.max_yaw,
             "threads": self.threads,
             "backend": self.backend,
             "device": self.device,
@@ -132,5 +146,6 @@ class RunConfig:
             "every": self.every,
             "min_iou": self.min_iou,
             "policy": self.policy or "auto",
+            "images": self.images,
             "batch_wait_ms": self.batch_wait_ms,
         }

@@ -10,20 +10,23 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
 from ..sinks.abaw_csv import AbawCsvSink
 from ..sinks.base import Sink, SinkSet
+from ..sinks.faces_csv import FacesCsvSink
 from ..sinks.files import write_failure
 from ..sinks.jsonl import JsonlSink
+from ..sinks.pictures import AnnotatedPicturesSink
 from ..sinks.video import AnnotatedVideoSink
 from ..sources.base import FrameSource
 
 SUMMARY = "summary.json"
-_KINDS = ("jsonl", "csv", "mp4")
+# kind -> file name suffix; the annotated video goes last (it is the one --no-video drops)
+_KINDS = {"jsonl": ".jsonl", "csv": ".csv", "faces_csv": ".faces.csv", "mp4": ".mp4"}
 
 
 def unique_names(names: Iterable[str]) -> list[str]:
@@ -49,17 +52,39 @@ class OutputPlan:
     out_dir: Path
     stems: tuple[str, ...]
     video: bool
+    # stem -> {frame name -> annotated picture}, for sources of independent images
+    pictures: dict[str, dict[str, Path]] = field(default_factory=dict)
 
     def files(self, stem: str) -> dict[str, Path]:
-        kinds = _KINDS if self.video else _KINDS[:2]
-        return {kind: self.out_dir / f"{stem}.{kind}" for kind in kinds}
+        """The source's record files, and its annotated video unless --no-video or it has pictures."""
+        kinds = [k for k in _KINDS if k != "mp4" or (self.video and stem not in self.pictures)]
+        return {kind: self.out_dir / f"{stem}{_KINDS[kind]}" for kind in kinds}
+
+    def picture_files(self, stem: str) -> dict[str, Path]:
+        return self.pictures.get(stem, {}) if self.video else {}
 
     def all_files(self) -> list[Path]:
-        return [self.out_dir / SUMMARY] + [p for stem in self.stems for p in self.files(stem).values()]
+        return [self.out_dir / SUMMARY] + [
+            p for stem in self.stems for p in [*self.files(stem).values(), *self.picture_files(stem).values()]
+        ]
+
+
+def picture_names(out_dir: Path, stem: str, source: FrameSource) -> dict[str, Path]:
+    """One annotated picture per input image, in the input's format: `OUT/NAME.ext` for a
+    single image, `OUT/NAME/<file name>` for a folder (names in one folder never clash).
+    Keys are the frames' names, which the source makes from its own name."""
+    images = source.files
+    if len(images) == 1:
+        return {f"{source.name}/{images[0].name}": out_dir / f"{stem}{images[0].suffix.lower()}"}
+    return {f"{source.name}/{p.name}": out_dir / stem / p.name for p in images}
 
 
 def plan_outputs(out_dir: Path, sources: list[FrameSource], video: bool, overwrite: bool) -> OutputPlan:
-    plan = OutputPlan(out_dir, tuple(unique_names(s.name for s in sources)), video)
+    stems = tuple(unique_names(s.name for s in sources))
+    pictures = {
+        stem: picture_names(out_dir, stem, s) for stem, s in zip(stems, sources) if s.independent
+    }
+    plan = OutputPlan(out_dir, stems, video, pictures)
     inputs = {_key(p) for s in sources for p in s.files}
     for path in plan.all_files():
         if _key(path) in inputs:
@@ -98,16 +123,22 @@ def prepare_out_dir(path: Path) -> Path:
     return path
 
 
-def open_sinks(plan: OutputPlan, stem: str, source: FrameSource, header: dict[str, Any], watermark: str) -> list[Sink]:
-    """The source's file sinks; if one cannot be opened, those already open are closed."""
+def open_sinks(
+    plan: OutputPlan, stem: str, source: FrameSource, header: dict[str, Any], watermark: str, basic: bool = True
+) -> list[Sink]:
+    """The source's file sinks; if one cannot be opened, those already open are closed.
+    `basic`: the pack gives basic-emotion probabilities (the faces table gets their columns)."""
     files = plan.files(stem)
     sinks: list[Sink] = []
     try:
         files["jsonl"].parent.mkdir(parents=True, exist_ok=True)
         sinks.append(JsonlSink(files["jsonl"], header))
         sinks.append(AbawCsvSink(files["csv"]))
+        sinks.append(FacesCsvSink(files["faces_csv"], basic))
         if "mp4" in files:
             sinks.append(AnnotatedVideoSink(files["mp4"], source.fps, watermark))
+        if plan.picture_files(stem):
+            sinks.append(AnnotatedPicturesSink(plan.picture_files(stem), watermark))
     except (OSError, OutputError) as exc:
         SinkSet(sinks).close()
         if isinstance(exc, OutputError):

@@ -24,6 +24,7 @@ class SourceReport:
     warnings: list[str] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     sink_failures: dict[str, str] = field(default_factory=dict)
+    images: str | None = None  # images read as a 'sequence' or 'independent' pictures; None for video
     batches: dict[str, Any] = field(default_factory=dict)  # detector/member batch sizes its frames rode in
 
     @property
@@ -49,5 +50,6 @@ class SourceReport:
             "warnings": self.warnings,
             "outputs": self.outputs,
             "sink_failures": self.sink_failures,
+            **({"images": self.images} if self.images else {}),
             "batches": self.batches,
         }

@@ -23,6 +23,7 @@ from ..sinks.base import Sink, SinkSet
 from ..sinks.window import LiveWindow, check_display, has_display
 from ..sources import StreamOptions, open_sources
 from ..sources.base import FrameSource
+from ..sources.images import ImageSequenceSource
 from .analyser import Analyser, AnalyserOptions
 from .config import RunConfig
 from .outputs import SUMMARY, OutputPlan, open_sinks, plan_outputs, prepare_out_dir, unique_names, write_json
@@ -149,13 +150,13 @@ class Run:
                     entry.transport or c.transport, entry.timeout or c.timeout, entry.timeout or c.timeout,
                     entry.reconnect_limit if entry.reconnect_limit is not None else c.reconnect_limit,
                 )  # fmt: skip
-                opened = open_sources(entry.spec, warnings, stream, recursive=c.recursive)
-                sources.extend(opened)
+                opened = open_sources(entry.spec, warnings, stream, recursive=c.recursive, images=c.images)
                 policies.extend([entry.policy or c.policy] * len(opened))
                 if entry.name is not None:
                     _rename(opened, entry.name)
                 for warning in warnings:
                     log.warning(warning)
+                sources.extend(opened)
         except BaseException:
             _close_all(sources)
             raise
@@ -174,7 +175,7 @@ class Run:
 
     def _analyser(self, pack: Pack) -> Analyser:
         c = self.config
-        return Analyser(pack, AnalyserOptions(c.backend, c.threads, c.device, c.det_size, c.precision))
+        return Analyser(pack, AnalyserOptions(c.backend, c.threads, c.device, c.det_size, c.precision, c.detector))
 
     def _run_all(
         self, opened: _Opened, analyser: Analyser, settings: dict[str, Any], started: str, stop: Callable[[], bool]
@@ -190,9 +191,12 @@ class Run:
                 with self._sinks(opened, stem, source, header) as sinks:
                     if self.progress is not None:
                         self.progress.source_started(stem, source.expected_frames)
-                    faces = SourceFaces(self.config.faces, look_ahead=not source.live)
+                    _say_image_mode(source)  # once every check has passed, so errors stand alone
+                    faces = SourceFaces(self.config.faces, look_ahead=not source.live, independent=source.independent)
                     pending.pop(0)  # from here on its capture thread owns (and closes) it
-                    reports.append(run_source(analyser, source, faces, sinks, self._on_frame(stem), policy, stop))
+                    report = run_source(analyser, source, faces, sinks, self._on_frame(stem), policy, stop)
+                    report.images = _image_mode(source)
+                    reports.append(report)
         finally:
             _close_all([source for _, source, _ in pending])
         return reports
@@ -210,8 +214,10 @@ class Run:
             sinks = self._sinks(opened, stem, source, _header(opened.pack, source, settings, started))
             if self.progress is not None:
                 self.progress.source_started(stem, source.expected_frames)
-            faces = SourceFaces(self.config.faces, look_ahead=not source.live)
+            _say_image_mode(source)
+            faces = SourceFaces(self.config.faces, look_ahead=not source.live, independent=source.independent)
             lane = Lane(source, faces, sinks, self._on_frame(stem), opened.policies[i], stop, out_size=OUT_QUEUE, on_stop=announce)
+            lane.report.images = _image_mode(source)
             handed.add(i)  # from here on its capture thread owns (and closes) it
             batcher.add(lane)
             return lane
@@ -231,7 +237,8 @@ class Run:
         if opened.preview is not None:
             sinks.append(opened.preview.sink(stem, watermark))
         if opened.plan is not None:
-            sinks.extend(open_sinks(opened.plan, stem, source, header, watermark))
+            basic = any(m.output_kind == "basic_probabilities" for m in opened.pack.members)
+            sinks.extend(open_sinks(opened.plan, stem, source, header, watermark, basic))
         return SinkSet(sinks)
 
     def _on_frame(self, stem: str) -> Callable[[int], None] | None:
@@ -248,6 +255,20 @@ def _rename(sources: list[FrameSource], name: str) -> None:
         return
     for source in sources:
         source.name = f"{name}-{source.name}"
+
+
+def _image_mode(source: FrameSource) -> str | None:
+    """'sequence' or 'independent' for a source of images; None for videos and streams."""
+    return source.mode if isinstance(source, ImageSequenceSource) else None
+
+
+def _say_image_mode(source: FrameSource) -> None:
+    """How images are read, and how to change it."""
+    if not isinstance(source, ImageSequenceSource):
+        return
+    what = "one sequence (tracks, smoothing, a video)" if source.mode == "sequence" else "independent pictures (each on its own)"
+    other = "independent" if source.mode == "sequence" else "sequence"
+    log.info("'%s': %d image(s) read as %s: %s; --images %s to change", source.label, len(source.files), what, source.why, other)
 
 
 def _close_all(sources: list[FrameSource]) -> None:
@@ -268,6 +289,7 @@ def _header(pack: Pack, source: FrameSource, settings: dict[str, Any], started: 
         "compound_classes": list(COMPOUND_CLASSES),
         "basic_classes": list(BASIC_CLASSES),
         "settings": settings,
+        **({"images": _image_mode(source)} if _image_mode(source) else {}),
     }
 
 

@@ -14,7 +14,11 @@ from .video_file import VideoFileSource
 
 
 def open_sources(
-    spec: str, warnings: list[str] | None = None, stream: StreamOptions | None = None, recursive: bool = False
+    spec: str,
+    warnings: list[str] | None = None,
+    stream: StreamOptions | None = None,
+    recursive: bool = False,
+    images: str = "auto",
 ) -> list[FrameSource]:
     """A webcam or stream URL gives one live source; a file gives one source; a folder gives
     its images as one sequence and each video alone (with `recursive`, the same for every
@@ -22,7 +26,8 @@ def open_sources(
 
     Anything skipped is said in `warnings`: a video that cannot be opened (so that one bad
     file does not stop a batch), a media name that is not a regular file, media in
-    subfolders when not `recursive`. A folder with nothing usable fails.
+    subfolders when not `recursive`. A folder with nothing usable fails. `images` says how a
+    folder's images are read: 'auto', 'sequence' or 'independent' (see `images.auto_mode`).
     """
     kind = kind_of(spec)
     if kind in ("webcam", "stream"):
@@ -37,17 +42,17 @@ def open_sources(
         raise SourceError(f"no such file or folder: '{spec}'; check the path")
     if path.is_dir():
         notes: list[str] = []
-        sources = _folder_sources(path, notes, recursive)
+        sources = _folder_sources(path, notes, recursive, images)
         if warnings is not None:
             warnings.extend(notes)
         return sources
     require_regular_file(path)
     if path.suffix.lower() in IMAGE_SUFFIXES:
-        return [ImageSequenceSource([path], path.stem)]
+        return [ImageSequenceSource([path], path.stem, images)]
     return [VideoFileSource(path)]
 
 
-def _folder_sources(root: Path, notes: list[str], recursive: bool) -> list[FrameSource]:
+def _folder_sources(root: Path, notes: list[str], recursive: bool, mode: str) -> list[FrameSource]:
     sources: list[FrameSource] = []
     problems: list[str] = []
     for folder in [root, *(subfolders(root) if recursive else [])]:
@@ -55,7 +60,7 @@ def _folder_sources(root: Path, notes: list[str], recursive: bool) -> list[Frame
         rel = folder.relative_to(root).as_posix()
         problems.extend(f"'{p}' is not a regular file" for p in odd)
         if images:
-            sources.append(ImageSequenceSource(images, root.resolve().name if folder == root else rel))
+            sources.append(ImageSequenceSource(images, root.resolve().name if folder == root else rel, mode))
         for video in videos:
             try:
                 sources.append(VideoFileSource(video, video.relative_to(root).with_suffix("").as_posix()))

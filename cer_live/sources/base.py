@@ -18,6 +18,7 @@ class FrameSource(Protocol):
     files: tuple[Path, ...]  # the files it reads, so that no output may replace one (none when live)
     fps: float  # nominal frame rate, for the annotated video
     expected_frames: int | None  # what the container claims, when it says
+    independent: bool  # frames are unrelated pictures: no tracks, smoothing or fallback across them
 
     def frames(self) -> Iterator[Frame | StatusEvent]: ...
 

@@ -58,6 +58,7 @@ def _now() -> str:
 
 class StreamSource:
     live = True
+    independent = False
 
     def __init__(self, spec: str, options: StreamOptions | None = None) -> None:
         self.spec = spec

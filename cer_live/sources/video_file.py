@@ -21,6 +21,7 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpe
 
 class VideoFileSource:
     live = False
+    independent = False
 
     def __init__(self, path: Path, name: str | None = None) -> None:
         self.path = path

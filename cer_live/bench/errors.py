@@ -1,0 +1,9 @@
+"""The benchmark's one named error: a bad argument, found before anything runs."""
+
+from __future__ import annotations
+
+from ..errors import CerLiveError
+
+
+class BenchArgError(CerLiveError):
+    """A sweep or bench argument is malformed or out of range."""

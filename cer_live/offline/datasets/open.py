@@ -1,0 +1,68 @@
+"""One entry point for every dataset layout, and a check that every image decodes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import cv2
+
+from ..errors import DatasetError
+from .folders import load_folders, split_dirs
+from .items import Item, LabelledSet, add_skip
+from .labelset import labels_csv, load_labelset
+from .rafdb import is_rafdb, load_rafdb
+
+log = logging.getLogger(__name__)
+FORMATS = ("auto", "rafdb", "labels", "folders")
+Tick = Callable[[], None]
+
+
+def detect_format(path: Path) -> str:
+    if is_rafdb(path):
+        return "rafdb"
+    if labels_csv(path) is not None:
+        return "labels"
+    if path.is_dir():
+        return "folders"
+    raise DatasetError(
+        f"'{path}' is not a dataset; pass a RAF-DB folder, a `cer-live label` folder, or a folder of class folders"
+    )
+
+
+def has_split(path: Path, fmt: str) -> bool:
+    """Does the layout carry its own train/validation split?"""
+    return fmt == "rafdb" or (fmt == "folders" and bool(split_dirs(path)))
+
+
+def open_dataset(path: Path, split: str = "all", fmt: str = "auto", rafdb_map: Mapping | None = None) -> LabelledSet:
+    if not path.exists():
+        raise DatasetError(f"dataset '{path}' does not exist; check the path")
+    if fmt not in FORMATS:
+        raise DatasetError(f"bad dataset format '{fmt}'; choose from {', '.join(FORMATS)}")
+    fmt = detect_format(path) if fmt == "auto" else fmt
+    if fmt == "rafdb":
+        data = load_rafdb(path, split, rafdb_map)
+    elif fmt == "labels":
+        data = load_labelset(path)
+    else:
+        data = load_folders(path, split)
+    return data
+
+
+def keep_readable(data: LabelledSet, tick: Tick = lambda: None) -> LabelledSet:
+    """Drop images that do not decode, counting them; fail when nothing is left."""
+    good: list[Item] = []
+    skipped = dict(data.skipped)
+    for item in data.items:
+        image = cv2.imread(str(item.path), cv2.IMREAD_COLOR)
+        if image is None or image.size == 0:
+            add_skip(skipped, "unreadable image")
+            log.debug("skipping unreadable image %s", item.path)
+        else:
+            good.append(item)
+        tick()
+    if not good:
+        raise DatasetError(f"{data.name}: no readable labelled image; check the layout and the files")
+    return data.with_items(good, skipped=skipped)

@@ -1,0 +1,152 @@
+"""Training configuration: defaults from the reference recipe, a TOML file, then CLI overrides."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import TrainError
+
+REFERENCE_ORDER = ("mobilenet_v2", "resnet152", "densenet121", "resnet18", "densenet201")
+# The reference recipe's means, read as BGR (the order OpenCV decodes), as the export reads them.
+REFERENCE_MEAN = (0.367, 0.411, 0.507)
+
+
+@dataclass(frozen=True)
+class Augment:
+    rotation: float = 10.0  # degrees, either way
+    scale: tuple[float, float] = (0.8, 1.0)  # RandomResizedCrop area range
+    flip: bool = True
+    jitter: tuple[float, float, float, float] = (0.5, 0.7, 0.3, 0.5)  # brightness, contrast, saturation, hue
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data: str = ""
+    val: str = ""  # a separate validation set; else the data's own split, else val_fraction of it
+    format: str = "auto"  # auto, rafdb, labels, folders
+    val_fraction: float = 0.1
+    archs: tuple[str, ...] = REFERENCE_ORDER
+    epochs: int = 20
+    batch_size: int = 64  # per process; the paper's 64 (the reference code used 32)
+    lr: float = 1e-4  # the paper's; the reference code used 1e-3
+    weight_decay: float = 0.0
+    size: int = 224
+    colour: str = "bgr"
+    mean: tuple[float, float, float] = REFERENCE_MEAN
+    std: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    tau: float = 1.0
+    dice_weight: float = 1.5
+    augment: Augment = field(default_factory=Augment)
+    seed: int = 0
+    workers: int = 2
+    threads: int = 0  # torch CPU threads per process; 0: torch's default
+    pretrained: str = "auto"  # auto | none | PATH
+    init: str = ""  # a stage-1 run folder: start from its checkpoints
+    device: str = "auto"
+    rafdb_map: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return json.loads(json.dumps(asdict(self)))  # tuples -> lists, as TOML holds them
+
+
+# Options that may change when a run resumes; everything else must match the saved config.
+RESUMABLE = ("epochs", "workers", "threads", "device")
+
+
+def _coerce(name: str, value: Any) -> Any:
+    default = getattr(TrainConfig(), name)
+    try:
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, tuple):
+            value = tuple(type(default[0])(v) if default else str(v) for v in value)
+            ok = not default or len(value) == len(default) or name == "archs"
+        elif isinstance(default, float):
+            value, ok = float(value), not isinstance(value, bool)
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif isinstance(default, str):
+            ok = isinstance(value, str)
+        else:
+            ok = isinstance(value, dict)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise TrainError(f"bad config value for '{name}': {value!r} (default {default!r}); fix the TOML file or option")
+    return value
+
+
+def _augment(raw: Any) -> Augment:
+    if not isinstance(raw, dict):
+        raise TrainError("config 'augment' must be a table: [augment] rotation = 10 ...")
+    known = {f.name for f in fields(Augment)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise TrainError(f"unknown key(s) {unknown} in [augment]; known: {', '.join(sorted(known))}")
+    base = asdict(Augment())
+    base.update(raw)
+    try:
+        return Augment(
+            rotation=float(base["rotation"]),
+            scale=(float(base["scale"][0]), float(base["scale"][1])),
+            flip=bool(base["flip"]),
+            jitter=tuple(float(v) for v in base["jitter"]),  # type: ignore[arg-type]
+        )
+    except (TypeError, ValueError, IndexError):
+        raise TrainError(f"bad [augment] table {raw}; see the README for its keys") from None
+
+
+def from_mapping(raw: dict[str, Any], base: TrainConfig | None = None) -> TrainConfig:
+    """A config from a TOML-like mapping over `base`; unknown keys are errors, not ignored."""
+    known = {f.name for f in fields(TrainConfig)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise TrainError(f"unknown config key(s) {unknown}; known: {', '.join(sorted(known))}")
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        values[name] = _augment(value) if name == "augment" else _coerce(name, value)
+    return validate(replace(base or TrainConfig(), **values))
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise TrainError(f"config file '{path}' does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TrainError(f"config file '{path}' is not valid TOML ({exc})") from None
+
+
+def validate(config: TrainConfig) -> TrainConfig:
+    checks = [
+        (config.epochs >= 1, "epochs must be 1 or more"),
+        (config.batch_size >= 2, "batch_size must be 2 or more (BatchNorm needs two images)"),
+        (config.lr > 0, "lr must be > 0"),
+        (32 <= config.size <= 1024, "size must be between 32 and 1024 pixels"),
+        (0.0 < config.val_fraction < 1.0, "val_fraction must be between 0 and 1"),
+        (config.colour in ("bgr", "rgb"), "colour must be bgr or rgb"),
+        (all(s > 0 for s in config.std), "std must be > 0"),
+        (config.workers >= 0 and config.threads >= 0, "workers and threads must be 0 or more"),
+        (len(config.archs) == len(set(config.archs)) and config.archs, "archs must name each architecture once"),
+        (0 < config.augment.scale[0] <= config.augment.scale[1] <= 1, "augment.scale must be 0 < low <= high <= 1"),
+    ]
+    for ok, problem in checks:
+        if not ok:
+            raise TrainError(f"bad config: {problem}")
+    return config
+
+
+def to_toml(config: TrainConfig) -> str:
+    """The config as TOML that `--config` reads back (json strings are valid TOML strings)."""
+    data = config.as_dict()
+    tables = {k: data.pop(k) for k in ("augment", "rafdb_map")}
+    lines = [f"{k} = {json.dumps(v)}" for k, v in data.items()]
+    for name, table in tables.items():
+        lines.append(f"\n[{name}]")
+        lines.extend(f"{json.dumps(str(k))} = {json.dumps(v)}" for k, v in table.items())
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,71 @@
+"""--detector mediapipe and --max-yaw through the real CLI, and the one-line errors."""
+
+import json
+import shutil
+import sys
+
+import pytest
+
+from cer_live.errors import BackendError, CerLiveError
+from cer_live.run.config import RunConfig
+from ..helpers import ROOT, cli, read_jsonl
+
+needs_litert = pytest.mark.skipif(
+    __import__("importlib").util.find_spec("ai_edge_litert") is None,
+    reason="the mediapipe extra (ai-edge-litert) is not installed",
+)
+
+
+@needs_litert
+@pytest.mark.slow
+def test_turned_faces_keep_out_of_the_smoothed_track(tmp_path, sample):
+    video = sample("WolfgangLanger_Pexels.mp4")
+    done = cli("run", str(video), "--out", str(tmp_path), "--detector", "mediapipe", "--max-yaw", "8", "--no-video")
+    assert done.code == 0, done.stderr
+    rows = [r for r in read_jsonl(tmp_path / "WolfgangLanger_Pexels.jsonl") if r["type"] == "face"]
+    assert len(rows) > 400 and all(r["pose"] is not None for r in rows)
+    turned = [r for r in rows if not r["pose_ok"]]
+    assert turned and len(turned) < len(rows)  # he turns now and then
+    # yaw is written rounded to 0.1 degree
+    assert all(abs(r["pose"]["yaw"]) >= 8 for r in turned) and all(abs(r["pose"]["yaw"]) <= 8.05 for r in rows if r["pose_ok"])
+    last_ok: dict[int, dict] = {}
+    held = 0
+    for r in sorted(rows, key=lambda r: r["frame"]):
+        if r["pose_ok"]:
+            last_ok[r["track"]] = r["compound"]
+        elif r["track"] in last_ok:  # the smoothed scores stay the track's, untouched by this face
+            assert r["compound"] == last_ok[r["track"]]
+            held += 1
+    assert held > 0
+
+
+@needs_litert
+def test_a_pack_can_default_to_mediapipe(tmp_path, sample):
+    pack = tmp_path / "mp_pack"
+    shutil.copytree(ROOT / "engines" / "default", pack)
+    manifest = json.loads((pack / "pack.json").read_text())
+    manifest["detector"]["kind"] = "mediapipe"
+    (pack / "pack.json").write_text(json.dumps(manifest))
+    out = tmp_path / "out"
+    done = cli("run", str(sample("single_face.jpg")), "--out", str(out), "--pack", str(pack), "--no-video")
+    assert done.code == 0, done.stderr
+    header, *rows = read_jsonl(out / "single_face.jsonl")
+    assert header["settings"]["det_size"] == 192 and rows[0]["pose"] is not None
+
+
+def test_unknown_detector_is_one_line(tmp_path, sample):
+    done = cli("run", str(sample("single_face.jpg")), "--out", str(tmp_path), "--detector", "yolo")
+    assert done.code == 2 and "--detector" in done.stderr
+    with pytest.raises(CerLiveError, match="--detector"):
+        RunConfig(sources=("x.mp4",), detector="yolo")
+    with pytest.raises(CerLiveError, match="--max-yaw"):
+        RunConfig(sources=("x.mp4",), max_yaw=0)
+
+
+def test_missing_litert_names_the_install_command(monkeypatch):
+    from cer_live.faces.mediapipe_detect import MediaPipeDetector
+
+    monkeypatch.setitem(sys.modules, "ai_edge_litert", None)  # import now fails as if not installed
+    monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
+    with pytest.raises(BackendError, match=r"pip install 'cer-live\[mediapipe\]'"):
+        MediaPipeDetector("full")

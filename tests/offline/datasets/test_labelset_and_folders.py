@@ -1,0 +1,58 @@
+"""The `cer-live label` set (labels.csv) and the folder-per-class layout."""
+
+import csv
+
+import cv2
+import numpy as np
+import pytest
+
+from cer_live.offline.datasets.items import Item, LabelledSet
+from cer_live.offline.datasets.open import detect_format, keep_readable, open_dataset
+from cer_live.offline.errors import DatasetError
+
+
+def test_label_set_skips_empty_labels_and_reads_crops_relative_to_the_csv(label_set):
+    data = open_dataset(label_set)
+    assert detect_format(label_set) == "labels"
+    assert data.skipped == {"label EMPTY (no class in the reply)": 2}
+    assert len(data.items) == 7 * 26 + 1
+    checked = keep_readable(data)
+    assert checked.skipped["unreadable image"] == 1
+    assert checked.counts().tolist() == [26] * 7
+    assert open_dataset(label_set / "labels.csv").items == data.items  # the CSV itself works too
+
+
+def test_label_set_bad_label_is_one_line_with_its_line_number(tmp_path):
+    with (tmp_path / "labels.csv").open("w", newline="") as handle:
+        csv.writer(handle).writerows([["crop", "label", "label_name"], ["a.jpg", "9", "x"]])
+    with pytest.raises(DatasetError, match=r"labels.csv:2: label '9' is not an ABAW id 0..6 or EMPTY"):
+        open_dataset(tmp_path)
+
+
+def _write(path, seed):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), np.random.default_rng(seed).integers(0, 255, (40, 40, 3), dtype=np.uint8))
+
+
+def test_folder_per_class_by_id_or_name_with_its_own_split(tmp_path):
+    _write(tmp_path / "train" / "0" / "a.jpg", 0)
+    _write(tmp_path / "train" / "Sadly_Angry" / "b.png", 1)
+    _write(tmp_path / "val" / "sadly angry" / "c.jpg", 2)
+    (tmp_path / "train" / "0" / "notes.txt").write_text("not an image")
+    assert detect_format(tmp_path) == "folders"
+    train = open_dataset(tmp_path, "train")
+    assert sorted(i.label for i in train.items) == [0, 6]
+    assert [i.label for i in open_dataset(tmp_path, "val").items] == [6]
+    assert len(open_dataset(tmp_path, "all").items) == 3
+
+
+def test_unknown_class_folder_is_an_error(tmp_path):
+    _write(tmp_path / "neutral" / "a.jpg", 0)
+    with pytest.raises(DatasetError, match="name no class"):
+        open_dataset(tmp_path)
+
+
+def test_stratified_split_keeps_every_class_in_validation():
+    items = tuple(Item(path=None, label=c) for c in range(7) for _ in range(10))  # type: ignore[arg-type]
+    train, val = LabelledSet("x", items).split(0.2, seed=0)
+    assert val.counts().tolist() == [2] * 7 and train.counts().tolist() == [8] * 7

@@ -1,0 +1,55 @@
+"""Known failures end in one line naming the problem and the fix; the key is never printed."""
+
+from __future__ import annotations
+
+from .conftest import KEY, env_for, run_label
+
+
+def _one_error_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "Traceback" not in stderr, stderr
+    return lines[0]
+
+
+def test_missing_key(api, sample, tmp_path):
+    r = run_label(str(sample("single_face.jpg")), "--out", str(tmp_path / "o"), env=env_for(api, key=None))
+    assert r.code == 2
+    assert "ANTHROPIC_API_KEY is not set" in _one_error_line(r.stderr)
+    assert not (tmp_path / "o").exists(), "nothing is written before the checks pass"
+    assert api.paths == []
+
+
+def test_rejected_key(api, sample, tmp_path):
+    wrong = KEY[:-4] + "nope"
+    r = run_label(str(sample("single_face.jpg")), "--out", str(tmp_path), env=env_for(api, key=wrong))
+    assert r.code == 2
+    assert "rejected the key" in _one_error_line(r.stderr) and "(401)" in r.stderr
+    assert wrong not in r.stdout + r.stderr
+    assert api.count("POST", "/v1/messages") == 1, "a rejected key is not retried"
+
+
+def test_unknown_model(api, sample, tmp_path):
+    r = run_label(str(sample("single_face.jpg")), "--out", str(tmp_path), "--model", "claude-3-sonnet-20240229", env=env_for(api))
+    assert r.code == 2
+    line = _one_error_line(r.stderr)
+    assert "claude-3-sonnet-20240229" in line and "(404)" in line and "--model" in line
+    assert KEY not in r.stdout + r.stderr
+
+
+def test_missing_sdk_names_the_extra(api, sample, tmp_path):
+    shadow = tmp_path / "shadow" / "anthropic"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError(\"No module named 'anthropic'\", name='anthropic')\n")
+    env = env_for(api)
+    env["PYTHONPATH"] = str(tmp_path / "shadow")
+    r = run_label(str(sample("single_face.jpg")), "--out", str(tmp_path / "o"), env=env)
+    assert r.code == 2
+    assert "pip install -e '.[label]'" in _one_error_line(r.stderr)
+
+
+def test_bad_settings_fail_before_any_output(sample, tmp_path):
+    r = run_label(str(sample("single_face.jpg")), "--out", str(tmp_path / "o"), "--select", "uncertain", env=env_for(None))
+    assert r.code == 2 and "--max-per-video" in _one_error_line(r.stderr)
+    r = run_label(str(tmp_path / "missing.mp4"), "--out", str(tmp_path / "o"), env=env_for(None))
+    assert r.code == 2 and "no such file" in _one_error_line(r.stderr)
+    assert not (tmp_path / "o").exists()

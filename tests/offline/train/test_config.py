@@ -1,0 +1,51 @@
+"""Config: reference defaults, TOML, CLI overrides, one-line errors; torch is not needed here."""
+
+import os
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from cer_live.offline.errors import TrainError
+from cer_live.offline.train.config import TrainConfig, from_mapping, load_toml, to_toml
+from tests.helpers import ROOT, cli
+
+
+def test_defaults_are_the_papers_recipe():
+    c = TrainConfig()
+    assert (c.lr, c.batch_size, c.size, c.tau, c.dice_weight) == (1e-4, 64, 224, 1.0, 1.5)
+    assert c.mean == (0.367, 0.411, 0.507) and c.std == (1.0, 1.0, 1.0)
+    assert (c.augment.rotation, c.augment.scale, c.augment.jitter) == (10.0, (0.8, 1.0), (0.5, 0.7, 0.3, 0.5))
+
+
+def test_toml_then_overrides_and_the_saved_toml_reads_back(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('lr = 1e-3\nbatch_size = 32\n[augment]\nflip = false\n[rafdb_map]\n"2" = 1\n')
+    config = from_mapping({"epochs": 3, "archs": ["resnet18"]}, from_mapping(load_toml(path)))
+    assert (config.lr, config.batch_size, config.epochs, config.archs, config.augment.flip) == (1e-3, 32, 3, ("resnet18",), False)
+    assert from_mapping(tomllib.loads(to_toml(config))) == config
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [({"lr_rate": 1}, "unknown config key"), ({"epochs": "ten"}, "bad config value for 'epochs'"),
+     ({"size": 8}, "size must be between"), ({"augment": {"spin": 1}}, "unknown key")],
+)
+def test_bad_config_is_one_line(raw, message):
+    with pytest.raises(TrainError, match=message) as caught:
+        from_mapping(raw)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_missing_torch_is_one_line_naming_the_extra(tmp_path):
+    # A folder first on the path whose `torch` fails to import, as on a machine without it.
+    blocker = tmp_path / "block" / "torch"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError(\"No module named 'torch'\", name='torch')\n")
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{blocker.parent}", "COLUMNS": "200"}
+    done = subprocess.run([sys.executable, "-m", "cer_live.cli", "train", "x", "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "pip install -e '.[train]'" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert cli("train", "--help").code == 0
