@@ -8,8 +8,11 @@ import cv2
 import numpy as np
 import pytest
 
+from cer_live.sinks.draw import track_colour
+
 from ..helpers import start_cli
 from ..sources.rtsp import RtspServer, free_port, server_available
+from .test_server import like
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -20,13 +23,12 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium (scripts/install-test-deps.sh)"),
 ]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-TRACK_1 = (255, 160, 60)  # BGR of the first track's box (cer_live.sinks.draw)
+TRACK_1 = track_colour(1)  # the first track's box
 
 
 def has_box(png: bytes, bgr=TRACK_1) -> bool:
     picture = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
-    near = np.abs(picture.astype(int) - bgr).sum(axis=2) < 90
-    return int(near.sum()) > 150  # the box outline and the label's bars
+    return int(like(picture.astype(int), bgr).sum()) > 150  # the box outline, the label and the top bar
 
 
 def stats_text(page, index: int) -> str:
