@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # System packages the live-source tests use: a GStreamer RTSP server to stream from, and a
-# virtual X display (Xvfb) with xwd and xdotool to look at and drive the overlay window.
+# virtual X display (Xvfb) with xwd and xdotool to look at and drive the overlay window, and
+# Debian's chromium, which Playwright drives for the browser tests (no browser download).
 set -euo pipefail
 packages=(
   gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 python3-gi
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   xvfb x11-apps xdotool
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

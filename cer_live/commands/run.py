@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from pathlib import Path
 
 from rich.console import Console
@@ -15,16 +16,19 @@ from .. import PRODUCER
 from ..faces.detector_config import DETECTORS
 from ..run.config import DETECT_MODES, FUSIONS, PRECISIONS, TRANSPORTS, RunConfig
 from ..run.queues import POLICIES
+from ..run.source_list import read_source_list
 from ..sources.images import IMAGE_MODES
 from ..run.summary import RunSummary
 
 log = logging.getLogger("cer_live")
+TOKEN_ENV = "CER_LIVE_SERVE_TOKEN"  # read when the command runs, never at import
 HELP = "analyse videos, images, folders, webcams or RTSP/HTTP streams"
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     run = sub.add_parser("run", help=HELP, description=f"cer-live run: {HELP}.", parents=parents)
-    run.add_argument("source", nargs="+", help="video file, image, folder, webcam index (0) or /dev/videoN, rtsp:// or http(s):// URL")
+    run.add_argument("source", nargs="*", help="video file, image, folder, webcam index (0) or /dev/videoN, rtsp:// or http(s):// URL; several run at once")
+    run.add_argument("--sources", type=Path, metavar="FILE.toml", help="more sources, one [[source]] entry each (name, url or path, policy, transport, timeout, reconnect_limit)")
     run.add_argument("--out", type=Path, help="output folder (created if missing); needed unless --show")
     run.add_argument("--overwrite", action="store_true", help="replace results an earlier run left in --out (never an input)")
     run.add_argument("--recursive", action="store_true", help="also read media in subfolders of a folder SOURCE")
@@ -56,11 +60,20 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     live.add_argument("--transport", choices=TRANSPORTS, default="tcp", help="RTSP transport (default tcp)")
     live.add_argument("--reconnect-limit", type=int, default=None, help="reconnect attempts per outage before giving up (default: never give up)")
     live.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for a stream to open or send a frame (default 5)")
+    many = run.add_argument_group("many sources at once")
+    many.add_argument("--batch-wait", type=float, default=8.0, metavar="MS", help="how long a batch waits for the other sources' frames (default 8 ms)")
+    many.add_argument("--max-streams", type=int, default=16, help="sources analysed at once; more wait their turn (default 16)")
+    serve = run.add_argument_group("browser preview")
+    serve.add_argument("--serve", metavar="[HOST:]PORT", help="serve a live preview page (default host 127.0.0.1)")
+    serve.add_argument("--serve-token", metavar="TOKEN", help=f"access token every request must carry; needed for a host other than loopback (or set {TOKEN_ENV})")
 
 
 def config_from(args: argparse.Namespace) -> RunConfig:
+    source_list = read_source_list(args.sources) if args.sources is not None else ()
     return RunConfig(
-        sources=tuple(args.source), out=args.out, pack=args.pack, protagonist=args.protagonist, video=not args.no_video,
+        sources=tuple(args.source), source_list=source_list, batch_wait_ms=args.batch_wait, max_streams=args.max_streams,
+        serve=args.serve, serve_token=args.serve_token or os.environ.get(TOKEN_ENV) or None,
+        out=args.out, pack=args.pack, protagonist=args.protagonist, video=not args.no_video,
         smooth=args.smooth, fallback_age=args.fallback_age, det_size=args.det_size, detector=args.detector, max_yaw=args.max_yaw,
         detect=args.detect, full_every=args.full_every, threads=args.threads,
         backend=args.backend, device=args.device, precision=args.precision, fusion=args.fusion, every=args.every,

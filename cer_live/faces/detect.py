@@ -52,6 +52,34 @@ class RetinaFaceDetector:
             for i in range(len(images))
         ]
 
+    def detect_many(self, images: list[np.ndarray]) -> list[tuple[Detection, ...]]:
+        """Faces per frame, for frames of any sizes, in one network call.
+
+        Frames of one size take the plain path; mixed sizes are each scaled to fit one canvas
+        (the largest input size among them), padded with the mean (zero after subtraction),
+        and their boxes mapped back from the canvas to each frame."""
+        if not images or all(image.shape[:2] == images[0].shape[:2] for image in images[1:]):
+            return self.detect(images)
+        sizes = [self.input_size(*image.shape[:2]) for image in images]
+        canvas_h, canvas_w = max(h for h, _ in sizes), max(w for _, w in sizes)
+        batch = np.zeros((len(images), 3, canvas_h, canvas_w), np.float32)
+        for i, (image, (h, w)) in enumerate(zip(images, sizes)):
+            if image.shape[:2] != (h, w):
+                image = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
+            batch[i, :, :h, :w] = (image.astype(np.float32) - self._mean).transpose(2, 0, 1)
+        loc, conf, landmarks = self._backend.infer(batch)
+        found = []
+        for i, (image, (h, w)) in enumerate(zip(images, sizes)):
+            frame_h, frame_w = image.shape[:2]
+            # Decoding scales unit coordinates by the "frame" size: the canvas in frame pixels.
+            scale_y, scale_x = frame_h / h, frame_w / w
+            found.append(
+                self._decode(
+                    loc[i], conf[i], landmarks[i], canvas_h, canvas_w, canvas_h * scale_y, canvas_w * scale_x, (frame_w, frame_h)
+                )
+            )
+        return found
+
     def _decode(
         self,
         loc: np.ndarray,
@@ -59,10 +87,12 @@ class RetinaFaceDetector:
         landmarks: np.ndarray,
         in_h: int,
         in_w: int,
-        frame_h: int,
-        frame_w: int,
+        frame_h: float,
+        frame_w: float,
+        clip: tuple[int, int] | None = None,
     ) -> tuple[Detection, ...]:
         cfg = self.config
+        clip_w, clip_h = clip or (frame_w, frame_h)
         scores = conf[:, 1]
         keep = np.flatnonzero(scores > cfg.score_threshold)
         if keep.size == 0:
@@ -72,8 +102,8 @@ class RetinaFaceDetector:
         scale = np.array([frame_w, frame_h], np.float32)
         boxes = decode_boxes(loc[keep], priors, cfg.variances) * np.tile(scale, 2)
         points = decode_landmarks(landmarks[keep], priors, cfg.variances) * scale
-        boxes[:, 0::2] = boxes[:, 0::2].clip(0, frame_w)
-        boxes[:, 1::2] = boxes[:, 1::2].clip(0, frame_h)
+        boxes[:, 0::2] = boxes[:, 0::2].clip(0, clip_w)
+        boxes[:, 1::2] = boxes[:, 1::2].clip(0, clip_h)
         xywh = np.concatenate([boxes[:, :2], boxes[:, 2:] - boxes[:, :2]], axis=1)
         chosen = cv2.dnn.NMSBoxes(xywh.tolist(), scores[keep].tolist(), cfg.score_threshold, cfg.nms_threshold)
         found = []

@@ -37,6 +37,22 @@ class FaceOptions:
     detect: DetectScheduleConfig = field(default_factory=DetectScheduleConfig)
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A frame between `SourceFaces.plan` and `SourceFaces.finish`: its tracked faces and which are due."""
+
+    frame: Frame
+    detections: tuple[Detection, ...]
+    kinds: tuple[str, ...]  # which detection found each face (full, region, scan_low)
+    track_ids: tuple[int, ...]
+    due: tuple[bool, ...]
+    track_ms: float = 0.0
+
+    @property
+    def due_detections(self) -> tuple[Detection, ...]:
+        return tuple(d for d, run in zip(self.detections, self.due) if run)
+
+
 class SourceFaces:
     """Per-source face state; `step` is called from one thread, in frame order."""
 
@@ -51,6 +67,14 @@ class SourceFaces:
 
     def step(self, frame: Frame, found: FrameDetections, score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
         """Tracks, scores (only the faces that are due), smooths; returns the results now final."""
+        pending = self.plan(frame, found)
+        fresh, score_ms = score(frame.image, pending.due_detections)
+        return self.finish(pending, fresh, {**stage_ms, **score_ms})
+
+    def plan(self, frame: Frame, found: FrameDetections) -> Pending:
+        """Tracks the frame's faces and says which are due for scoring; `finish` takes their scores.
+
+        Split from `step` so that a caller can score the due faces of many sources in one batch."""
         t0 = time.perf_counter()
         detections, kinds = found.detections, found.kinds
         if found.cut or self.independent:  # nothing of the previous shot or picture carries over
@@ -61,20 +85,23 @@ class SourceFaces:
         ids, ended = self.tracker.update(detections)
         self._forget(ended)
         due = self.scheduler.due(frame.frame_id, tuple(ids), detections)
-        track_ms = (time.perf_counter() - t0) * 1000
-        fresh, score_ms = score(frame.image, tuple(d for d, run in zip(detections, due) if run))
+        return Pending(frame, detections, kinds, tuple(ids), tuple(due), (time.perf_counter() - t0) * 1000)
+
+    def finish(self, pending: Pending, fresh: tuple[FaceScores, ...], stage_ms: dict[str, float]) -> list[FrameResult]:
+        """Carries scores to the faces that were not due, smooths, and releases final results."""
         t0 = time.perf_counter()
         it = iter(fresh)
+        frame, detections = pending.frame, pending.detections
         lead = protagonist_index(detections)
         faces = []
-        for i, (tid, det, kind, run) in enumerate(zip(ids, detections, kinds, due)):
+        for i, (tid, det, kind, run) in enumerate(zip(pending.track_ids, detections, pending.kinds, pending.due)):
             scores = next(it) if run else self.scheduler.carried(tid)
             if run:
                 self.scheduler.remember(frame.frame_id, tid, det, scores)
             ok = self._pose_ok(det)
             smoothed = self._smooth(tid, scores) if ok else self._held(tid, scores)
             faces.append(FaceResult(tid, det, scores, smoothed, protagonist=i == lead, fresh=run, pose_ok=ok, det=kind))
-        stage = {**stage_ms, "track": track_ms, **score_ms, "post": (time.perf_counter() - t0) * 1000}
+        stage = {**stage_ms, "track": pending.track_ms, "post": (time.perf_counter() - t0) * 1000}
         # The fallback still borrows across a cut (the reference recipe's nearest-frame rule);
         # such rows say so (fallback, fallback_from).
         return self.fallback.push(FrameResult(frame, tuple(faces), stage))

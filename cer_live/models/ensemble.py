@@ -59,15 +59,44 @@ class Ensemble:
 
     def score(self, image: np.ndarray, detections: tuple[Detection, ...]) -> tuple[tuple[FaceScores, ...], dict[str, float]]:
         """Scores per detection and the time spent aligning and inferring (ms)."""
-        if not detections:
-            return (), {"align": 0.0, "infer": 0.0}
+        scored, timing = self.score_many([(image, detections)])
+        return scored[0], timing
+
+    def score_many(
+        self, items: list[tuple[np.ndarray, tuple[Detection, ...]]]
+    ) -> tuple[list[tuple[FaceScores, ...]], dict[str, float]]:
+        """Every face of every image through each member as one batch; scores per image, in order.
+
+        Frames of several sources (of any sizes) share one call, so each member runs once per
+        batch whatever the number of streams."""
+        counts = [len(detections) for _, detections in items]
+        if not sum(counts):
+            return [() for _ in items], {"align": 0.0, "infer": 0.0}
+        per_member, fused, fused_basic, timing = self._run_members(items)
+        names = tuple(m.spec.name for m in self.members)
+        faces = [
+            FaceScores(
+                compound=fused[i],
+                basic=None if fused_basic is None else fused_basic[i],
+                members=names,
+                member_compound=per_member[:, i],
+            )
+            for i in range(sum(counts))
+        ]
+        bounds = np.cumsum([0, *counts])
+        return [tuple(faces[a:b]) for a, b in zip(bounds[:-1], bounds[1:])], timing
+
+    def _run_members(
+        self, items: list[tuple[np.ndarray, tuple[Detection, ...]]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, dict[str, float]]:
         align_ms = infer_ms = 0.0
         compound: dict[int, np.ndarray] = {}
         basic: list[np.ndarray] = []
         for indices in self._groups.values():
             spec = self.members[indices[0]].spec
             t0 = time.perf_counter()
-            tensor = to_tensor(align(image, detections, spec.template, spec.size), spec.colour, spec.mean, spec.std)
+            crops = [align(image, detections, spec.template, spec.size) for image, detections in items if detections]
+            tensor = to_tensor(crops[0] if len(crops) == 1 else np.concatenate(crops), spec.colour, spec.mean, spec.std)
             t1 = time.perf_counter()
             for index in indices:
                 c, b = self.members[index].run(tensor)
@@ -84,17 +113,7 @@ class Ensemble:
         fused = np.where(np.isfinite(fused), fused, np.float32(1.0 / fused.shape[1]))
         # Basic probabilities are averaged over the members that have them.
         fused_basic = _finite_mean(np.stack(basic)) if basic else None
-        names = tuple(m.spec.name for m in self.members)
-        faces = tuple(
-            FaceScores(
-                compound=fused[i],
-                basic=None if fused_basic is None else fused_basic[i],
-                members=names,
-                member_compound=per_member[:, i],
-            )
-            for i in range(len(detections))
-        )
-        return faces, {"align": align_ms, "infer": infer_ms}
+        return per_member, fused, fused_basic, {"align": align_ms, "infer": infer_ms}
 
     def close(self) -> None:
         for member in self.members:

@@ -9,12 +9,14 @@ from dataclasses import dataclass, replace
 from ..models import backends
 from ..errors import BackendError
 from ..faces.detect import RetinaFaceDetector
+from ..faces.detect_schedule import FrameDetections
 from ..faces.mediapipe_detect import MediaPipeDetector
 from ..faces.state import SourceFaces
 from ..messages import Frame, FrameResult
 from ..models.backends import Backend, BackendOptions
 from ..models.ensemble import Ensemble
 from ..models.packs import Pack
+from .batch_stats import BatchStats
 
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,7 @@ class Analyser:
     """The pack's models, loaded once and shared by every source of a run.
 
     It holds no per-source state (that is `SourceFaces`), so one analyser can serve many
-    sources; its methods are called from one thread at a time.
+    sources; its methods are called from one thread at a time (the batcher's, with many sources).
     """
 
     def __init__(self, pack: Pack, options: AnalyserOptions) -> None:
@@ -53,13 +55,38 @@ class Analyser:
             self.detector = MediaPipeDetector("short" if kind == "mediapipe-short" else "full", options.threads, config.min_face)
         # Re-detection in regions around known faces needs a detector that takes any input size.
         self.detects_regions = isinstance(self.detector, RetinaFaceDetector)
+        self.batches = BatchStats()  # every call of the run, whichever thread made it
+        self.last_batch = (0, 0)  # (frames, faces) of the latest call
 
     def analyse(self, frame: Frame, faces: SourceFaces) -> list[FrameResult]:
         """Detects, then lets the source's face state track, score and smooth; final results in order."""
+        return self.analyse_batch([(frame, faces)])[0]
+
+    def analyse_batch(self, items: list[tuple[Frame, SourceFaces]]) -> list[list[FrameResult]]:
+        """Frames of different sources (one each) as one detector batch and one member batch.
+
+        Each source's face state decides which of its faces are due; only those are scored.
+        Results per item, in order; the batch sizes go to `self.batches` and `last_batch`."""
         t0 = time.perf_counter()
-        found = faces.detection.detect(frame.image, self.detector)  # the source's schedule picks the calls
-        stage_ms = {"decode": frame.decode_ms, "detect": (time.perf_counter() - t0) * 1000, **found.stage_ms}
-        return faces.step(frame, found, self.ensemble.score, stage_ms)
+        found = self._detect(items)
+        detect_ms = (time.perf_counter() - t0) * 1000
+        pending = [faces.plan(frame, f) for (frame, faces), f in zip(items, found)]
+        scored, score_ms = self.ensemble.score_many([(p.frame.image, p.due_detections) for p in pending])
+        self.last_batch = (len(items), sum(len(p.due_detections) for p in pending))
+        self.batches.add(*self.last_batch)
+        return [
+            faces.finish(p, fresh, {"decode": frame.decode_ms, "detect": detect_ms, **f.stage_ms, **score_ms})
+            for (frame, faces), p, f, fresh in zip(items, pending, found, scored)
+        ]
+
+    def _detect(self, items: list[tuple[Frame, SourceFaces]]) -> list[FrameDetections]:
+        """Whole frames of several sources in one network call where every source detects in
+        full; otherwise each source's own schedule picks its calls (regions, scans)."""
+        if len(items) > 1 and self.detects_regions and all(f.detection.config.mode == "full" for _, f in items):
+            assert isinstance(self.detector, RetinaFaceDetector)
+            many = self.detector.detect_many([frame.image for frame, _ in items])
+            return [FrameDetections(d, ("full",) * len(d)) for d in many]
+        return [faces.detection.detect(frame.image, self.detector) for frame, faces in items]
 
     def close(self) -> None:
         self.ensemble.close()

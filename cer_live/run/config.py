@@ -14,12 +14,13 @@ from ..faces.schedule import ScheduleConfig
 from ..faces.smooth import SmoothingConfig
 from ..faces.state import FaceOptions
 from ..models import backends
+from ..serve.address import ServeAddress, check_token, parse_serve
 from ..sources.images import IMAGE_MODES
 from .queues import POLICIES
+from .source_list import TRANSPORTS, SourceEntry
 
 FUSIONS = ("pack", "majority", "mean", "weighted_mean")
 PRECISIONS = ("auto", "fp32", "fp16")
-TRANSPORTS = ("tcp", "udp")
 _DEVICE = re.compile(r"^(cpu|cuda(:\d+)?)$")
 
 
@@ -58,12 +59,22 @@ class RunConfig:
     overwrite: bool = False
     recursive: bool = False
     images: str = "auto"  # a folder of images: auto, sequence (one video) or independent (photos)
+    source_list: tuple[SourceEntry, ...] = ()  # from --sources FILE.toml: a name and options each
+    batch_wait_ms: float = 8.0  # how long a batch waits for the other sources' frames
+    max_streams: int = 16  # sources analysed at once; more wait for a free place
+    serve: str | None = None  # [HOST:]PORT of the live browser preview
+    serve_token: str | None = field(default=None, repr=False)  # never shown: it is a credential
     smoothing: SmoothingConfig = field(init=False, repr=False, compare=False)
+    serve_address: ServeAddress | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.sources, (str, Path)):
             object.__setattr__(self, "sources", (str(self.sources),))
         object.__setattr__(self, "sources", tuple(str(s) for s in self.sources))
+        object.__setattr__(self, "source_list", tuple(self.source_list))
+        object.__setattr__(self, "serve_address", None if self.serve is None else parse_serve(str(self.serve)))
+        if self.serve_address is not None:
+            check_token(self.serve_address, self.serve_token)
         if self.out is not None:
             object.__setattr__(self, "out", Path(self.out))
         object.__setattr__(self, "backend", backends.canonical(self.backend))
@@ -72,8 +83,12 @@ class RunConfig:
         self._check_choices()
 
     def _check_numbers(self) -> None:
-        if not self.sources:
-            raise CerLiveError("no SOURCE given; name a video, an image, a folder, a webcam or a stream URL")
+        if not self.sources and not self.source_list:
+            raise CerLiveError("no SOURCE given; name a video, an image, a folder, a webcam or a stream URL (or --sources FILE.toml)")
+        if not 0 <= self.batch_wait_ms <= 1000:
+            raise _bad("--batch-wait", self.batch_wait_ms, "give milliseconds between 0 and 1000")
+        if self.max_streams < 1:
+            raise _bad("--max-streams", self.max_streams, "give 1 or more")
         if self.fallback_age < 0:
             raise _bad("--fallback-age", self.fallback_age, "give 0 (off) or a number of frames")
         if self.det_size is not None and not 64 <= self.det_size <= 4096:
@@ -107,6 +122,11 @@ class RunConfig:
             raise _bad("--detector", f"'{self.detector}'", f"choose one of: {', '.join(DETECTORS)}")
         if self.policy is not None and self.policy not in POLICIES:
             raise _bad("--policy", f"'{self.policy}'", f"choose one of: {', '.join(POLICIES)}")
+
+    @property
+    def entries(self) -> tuple[SourceEntry, ...]:
+        """Every source as named: the SOURCE arguments, then the --sources list."""
+        return tuple(SourceEntry(spec) for spec in self.sources) + self.source_list
 
     @property
     def faces(self) -> FaceOptions:
@@ -147,4 +167,5 @@ class RunConfig:
             "min_iou": self.min_iou,
             "policy": self.policy or "auto",
             "images": self.images,
+            "batch_wait_ms": self.batch_wait_ms,
         }

@@ -25,6 +25,7 @@ from ..sinks.base import SinkSet
 from ..sinks.records import event_record
 from ..sources.base import FrameSource
 from .analyser import Analyser
+from .batch_stats import BatchStats
 from .metrics import StageStats
 from .queues import POLICIES, FrameQueue
 from .report import SourceReport
@@ -67,8 +68,9 @@ def _capture(source: FrameSource, q: FrameQueue, halt: threading.Event, abandon:
         source.close()
 
 
-def _analyse(analyser: Analyser, faces: SourceFaces, q_in: FrameQueue, q_out: FrameQueue, abandon: threading.Event) -> None:
+def _analyse(lane: Lane, analyser: Analyser) -> None:
     """Everything captured is analysed, and the fallback's held frames released, before the end."""
+    faces, q_in, q_out, abandon = lane.faces, lane.q1, lane.q2, lane.abandon
     try:
         while not abandon.is_set():
             try:
@@ -77,6 +79,7 @@ def _analyse(analyser: Analyser, faces: SourceFaces, q_in: FrameQueue, q_out: Fr
                 continue
             if isinstance(item, Frame):
                 item = _Results(tuple(analyser.analyse(item, faces)))
+                lane.batches.add(*analyser.last_batch)
             elif item is _END:
                 q_out.put(_Results(tuple(faces.flush())), abandon)
             q_out.put(item, abandon)
@@ -132,6 +135,96 @@ class _Emitter:
             self.on_frame(report.frames)
 
 
+def announce_stop() -> None:
+    log.warning("stopping: flushing and closing outputs (press Ctrl-C again to abandon them)")
+
+
+def announce_once() -> Callable[[], None]:
+    """For lanes that stop together: the user is told once."""
+    told = threading.Event()
+
+    def announce() -> None:
+        if not told.is_set():
+            told.set()
+            announce_stop()
+
+    return announce
+
+
+class Lane:
+    """One source's capture thread, queues, face state, sinks and report.
+
+    Its analyser stage is someone else's: a thread of its own (`run_source`), or the batcher
+    that serves many lanes at once (multi.py). `run` drains results to the sinks on the
+    calling thread and always closes them."""
+
+    def __init__(
+        self,
+        source: FrameSource,
+        faces: SourceFaces,
+        sinks: SinkSet,
+        on_frame: Callable[[int], None] | None = None,
+        policy: str | None = None,
+        stop_requested: Callable[[], bool] = lambda: False,
+        queue_size: int | None = None,
+        out_size: int | None = None,
+        on_stop: Callable[[], None] = announce_stop,
+    ) -> None:
+        policy = policy or ("latest" if source.live else "all")
+        if policy not in POLICIES:
+            raise CerLiveError(f"unknown frame policy '{policy}'; use one of: {', '.join(POLICIES)}")
+        self.latest = policy == "latest"
+        # Short queues keep live latency low; longer ones smooth out jitter for files.
+        size = queue_size or (2 if self.latest else 8)
+        self.source, self.faces, self.sinks, self.stop_requested, self.on_stop = source, faces, sinks, stop_requested, on_stop
+        self.report = SourceReport(name=source.name, label=source.label, policy=policy)
+        self.q1, self.q2 = FrameQueue(size), FrameQueue(out_size or size)
+        self.halt, self.abandon = threading.Event(), threading.Event()
+        self.batches = BatchStats()
+        self.emitter = _Emitter(sinks, self.report, on_frame)
+
+    def capture_thread(self) -> threading.Thread:
+        args = (self.source, self.q1, self.halt, self.abandon, self.latest)
+        return threading.Thread(target=_capture, args=args, name=f"capture-{self.source.name}", daemon=True)
+
+    def run(self, workers: list[threading.Thread]) -> SourceReport:
+        """Starts the workers, writes every result, then stops them and closes the sinks.
+
+        A stop request ends the capture; every frame already captured is still analysed and
+        written, so outputs end whole. Bad input found mid-stream (a CerLiveError) ends the
+        source and lands in `report.error`, and so does an output that cannot be written any
+        more (a full disk); any other worker error is re-raised after the close.
+        """
+        report, sinks = self.report, self.sinks
+        started = time.perf_counter()
+        failure: BaseException | None = None
+        try:
+            for worker in workers:
+                worker.start()
+            failure = _drain(self.q2, self.emitter, report, lambda: _halt(self.source, self.halt), self.stop_requested, self.on_stop)
+            if isinstance(failure, CerLiveError):
+                report.error, failure = str(failure), None
+        finally:
+            _shutdown(self.source, workers, self.abandon)
+            sinks.close()
+            self._finish_report(time.perf_counter() - started)
+        if failure is not None:
+            raise failure
+        return report
+
+    def _finish_report(self, wall_s: float) -> None:
+        report, sinks = self.report, self.sinks
+        report.wall_s = wall_s
+        report.dropped = self.q1.dropped
+        report.stages = self.emitter.stats.summary()
+        report.batches = self.batches.summary()
+        report.warnings = self.source.warnings()
+        report.outputs = sinks.outputs()
+        report.sink_failures = dict(sinks.failures)
+        if report.error is None:
+            report.error = next((str(exc) for exc in sinks.errors.values() if isinstance(exc, OutputError)), None)
+
+
 def run_source(
     analyser: Analyser,
     source: FrameSource,
@@ -142,49 +235,10 @@ def run_source(
     stop_requested: Callable[[], bool] = lambda: False,
     queue_size: int | None = None,
 ) -> SourceReport:
-    """Runs one source to its end (or a stop request) and always closes the sinks.
-
-    A stop request ends the capture; every frame already captured is still analysed and
-    written, so outputs end whole. Bad input found mid-stream (a CerLiveError) ends the
-    source and lands in `report.error`, and so does an output that cannot be written any
-    more (a full disk); any other worker error is re-raised after the close.
-    """
-    policy = policy or ("latest" if source.live else "all")
-    if policy not in POLICIES:
-        raise CerLiveError(f"unknown frame policy '{policy}'; use one of: {', '.join(POLICIES)}")
-    latest = policy == "latest"
-    # Short queues keep live latency low; longer ones smooth out jitter for files.
-    size = queue_size or (2 if latest else 8)
-    report = SourceReport(name=source.name, label=source.label, policy=policy)
-    q1, q2 = FrameQueue(size), FrameQueue(size)
-    halt, abandon = threading.Event(), threading.Event()
-    workers = [
-        threading.Thread(target=_capture, args=(source, q1, halt, abandon, latest), name=f"capture-{source.name}", daemon=True),
-        threading.Thread(target=_analyse, args=(analyser, faces, q1, q2, abandon), name=f"analyse-{source.name}", daemon=True),
-    ]
-    emitter = _Emitter(sinks, report, on_frame)
-    started = time.perf_counter()
-    failure: BaseException | None = None
-    try:
-        for worker in workers:
-            worker.start()
-        failure = _drain(q2, emitter, report, lambda: _halt(source, halt), stop_requested)
-        if isinstance(failure, CerLiveError):
-            report.error, failure = str(failure), None
-    finally:
-        _shutdown(source, workers, abandon)
-        sinks.close()
-        report.wall_s = time.perf_counter() - started
-        report.dropped = q1.dropped
-        report.stages = emitter.stats.summary()
-        report.warnings = source.warnings()
-        report.outputs = sinks.outputs()
-        report.sink_failures = dict(sinks.failures)
-        if report.error is None:
-            report.error = next((str(exc) for exc in sinks.errors.values() if isinstance(exc, OutputError)), None)
-    if failure is not None:
-        raise failure
-    return report
+    """Runs one source to its end (or a stop request) with an analyser thread of its own."""
+    lane = Lane(source, faces, sinks, on_frame, policy, stop_requested, queue_size)
+    analyse = threading.Thread(target=_analyse, args=(lane, analyser), name=f"analyse-{source.name}", daemon=True)
+    return lane.run([lane.capture_thread(), analyse])
 
 
 def _halt(source: FrameSource, halt: threading.Event) -> None:
@@ -193,7 +247,12 @@ def _halt(source: FrameSource, halt: threading.Event) -> None:
 
 
 def _drain(
-    q2: FrameQueue, emitter: _Emitter, report: SourceReport, halt: Callable[[], None], stop_requested: Callable[[], bool]
+    q2: FrameQueue,
+    emitter: _Emitter,
+    report: SourceReport,
+    halt: Callable[[], None],
+    stop_requested: Callable[[], bool],
+    on_stop: Callable[[], None] = announce_stop,
 ) -> BaseException | None:
     """The calling thread's loop: results to the sinks until the end marker; the first failure."""
     sinks = emitter.sinks
@@ -205,7 +264,7 @@ def _drain(
             halt()
             if stop_requested():
                 report.interrupted = True
-                log.warning("stopping: flushing and closing outputs (press Ctrl-C again to abandon them)")
+                on_stop()
         try:
             item = q2.get(timeout=_POLL_S)
         except queue.Empty:

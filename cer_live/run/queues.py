@@ -10,6 +10,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 
 from ..messages import Frame
@@ -25,6 +26,7 @@ class FrameQueue:
         self.dropped = 0  # frames dropped by put_latest, over the queue's life
         self._items: deque[object] = deque()
         self._changed = threading.Condition()
+        self.on_put: Callable[[], None] | None = None  # rung after each put: a consumer serving many queues
 
     def put(self, item: object, stop: threading.Event, poll_s: float = 0.1) -> bool:
         """Waits for room; False if `stop` was set first (the item was not queued)."""
@@ -35,7 +37,8 @@ class FrameQueue:
                 self._changed.wait(poll_s)
             self._items.append(item)
             self._changed.notify_all()
-            return True
+        self._ring()
+        return True
 
     def put_latest(self, frame: Frame) -> Frame:
         """Never waits: when full, the oldest queued frame goes. Returns the frame as queued,
@@ -50,7 +53,12 @@ class FrameQueue:
                 frame = replace(frame, dropped=self.dropped)
             self._items.append(frame)
             self._changed.notify_all()
-            return frame
+        self._ring()
+        return frame
+
+    def _ring(self) -> None:
+        if self.on_put is not None:
+            self.on_put()
 
     def get(self, timeout: float) -> object:
         """The oldest item; queue.Empty if none came within `timeout` seconds."""

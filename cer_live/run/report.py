@@ -26,6 +26,7 @@ class SourceReport:
     outputs: dict[str, str] = field(default_factory=dict)
     sink_failures: dict[str, str] = field(default_factory=dict)
     images: str | None = None  # images read as a 'sequence' or 'independent' pictures; None for video
+    batches: dict[str, Any] = field(default_factory=dict)  # detector/member batch sizes its frames rode in
 
     @property
     def fps(self) -> float:
@@ -52,4 +53,5 @@ class SourceReport:
             "outputs": self.outputs,
             "sink_failures": self.sink_failures,
             **({"images": self.images} if self.images else {}),
+            "batches": self.batches,
         }

@@ -27,7 +27,9 @@ from ..sources.images import ImageSequenceSource
 from .analyser import Analyser, AnalyserOptions
 from .config import RunConfig
 from .outputs import SUMMARY, OutputPlan, open_sinks, plan_outputs, prepare_out_dir, unique_names, write_json
-from .pipeline import run_source
+from .batcher import Batcher
+from .multi import OUT_QUEUE, run_lanes
+from .pipeline import Lane, announce_once, run_source
 from .report import SourceReport
 from .signals import StopRequests
 from .summary import RunSummary
@@ -59,13 +61,18 @@ class _CallbackSink(Sink):
 class _Opened:
     pack: Pack
     sources: list[FrameSource]
+    policies: list[str | None]  # per source: its list entry's, else the run's
     stems: list[str]
     show: bool
     plan: OutputPlan | None
+    preview: Any = None  # the browser preview's server, when --serve
 
 
 class Run:
-    """`Run(config).execute()` runs every source and returns the summary (also written to disk)."""
+    """`Run(config).execute()` runs every source and returns the summary (also written to disk).
+
+    Several sources run at once; `on_result` is then called from each source's own writer
+    thread (one thread per source, results of one source in order)."""
 
     def __init__(
         self,
@@ -95,12 +102,18 @@ class Run:
                 settings = self.config.settings(
                     opened.pack.name, analyser.detector.config.input_long_side, opened.pack.fusion, faces.detect.mode
                 )
+                opened.preview = self._preview(opened)  # binds its port before any output is written
                 if opened.plan is not None:
                     prepare_out_dir(opened.plan.out_dir)
                 reports = self._run_all(opened, analyser, faces, settings, started, lambda: stopping.requested)
             finally:
                 analyser.close()
-        summary = RunSummary(started, time.perf_counter() - t0, stopping.requested, settings, tuple(reports), opened.plan and opened.plan.out_dir)
+                if opened.preview is not None:
+                    opened.preview.stop()
+        summary = RunSummary(
+            started, time.perf_counter() - t0, stopping.requested, settings, tuple(reports),
+            opened.plan and opened.plan.out_dir, analyser.batches.summary(),
+        )  # fmt: skip
         if opened.plan is not None:
             write_json(opened.plan.out_dir / SUMMARY, summary.as_dict())
         return summary
@@ -116,33 +129,55 @@ class Run:
             log.warning("pack '%s' has untrained members (%s): its labels are meaningless", pack.name, ", ".join(untrained))
         if c.show:
             check_display(c.out is not None)
-        sources = self._sources()
+        sources, policies = self._sources()
         try:
-            show = c.show if c.show is not None else any(s.live for s in sources) and has_display()
-            if c.out is None and not show:
-                raise CerLiveError("nothing to write to: give --out DIR for files, or --show for a live window")
+            if c.show and len(sources) > 1:
+                # The window's toolkit wants the main thread, and several sources write from threads of their own.
+                raise CerLiveError(f"--show takes one source and {len(sources)} were given; watch several in a browser with --serve PORT")
+            show = c.show if c.show is not None else len(sources) == 1 and sources[0].live and has_display()
+            if c.out is None and not show and c.serve is None:
+                raise CerLiveError("nothing to write to: give --out DIR for files, --show for a live window or --serve PORT for a browser")
             plan = plan_outputs(c.out, sources, c.video, c.overwrite) if c.out is not None else None
         except BaseException:
             _close_all(sources)
             raise
         stems = list(plan.stems) if plan is not None else unique_names(s.name for s in sources)
-        return _Opened(pack, sources, stems, show, plan)
+        return _Opened(pack, sources, policies, stems, show, plan)
 
-    def _sources(self) -> list[FrameSource]:
+    def _sources(self) -> tuple[list[FrameSource], list[str | None]]:
+        """Every source opened (and checked), with its frame policy; a list entry's name becomes its stem."""
         c = self.config
-        stream = StreamOptions(c.transport, c.timeout, c.timeout, c.reconnect_limit)
         sources: list[FrameSource] = []
+        policies: list[str | None] = []
         try:
-            for spec in c.sources:
+            for entry in c.entries:
                 warnings: list[str] = []
-                opened = open_sources(spec, warnings, stream, recursive=c.recursive, images=c.images)
+                stream = StreamOptions(
+                    entry.transport or c.transport, entry.timeout or c.timeout, entry.timeout or c.timeout,
+                    entry.reconnect_limit if entry.reconnect_limit is not None else c.reconnect_limit,
+                )  # fmt: skip
+                opened = open_sources(entry.spec, warnings, stream, recursive=c.recursive, images=c.images)
+                policies.extend([entry.policy or c.policy] * len(opened))
+                if entry.name is not None:
+                    _rename(opened, entry.name)
                 for warning in warnings:
                     log.warning(warning)
                 sources.extend(opened)
         except BaseException:
             _close_all(sources)
             raise
-        return sources
+        return sources, policies
+
+    def _preview(self, opened: _Opened) -> Any:
+        address = self.config.serve_address
+        if address is None:
+            return None
+        try:
+            from ..serve.server import start_preview  # aiohttp only when asked for
+        except ImportError as exc:
+            raise CerLiveError(f"--serve needs the serve extra ({exc.name} is missing); pip install 'cer-live[serve]'") from None
+
+        return start_preview(address, self.config.serve_token, opened.stems, [s.label for s in opened.sources])
 
     def _analyser(self, pack: Pack) -> Analyser:
         c = self.config
@@ -157,11 +192,13 @@ class Run:
         started: str,
         stop: Callable[[], bool],
     ) -> list[SourceReport]:
+        if len(opened.sources) > 1:
+            return self._run_concurrently(opened, analyser, face_options, settings, started, stop)
         reports: list[SourceReport] = []
-        pending = list(zip(opened.stems, opened.sources))
+        pending = list(zip(opened.stems, opened.sources, opened.policies))
         try:
             while pending and not stop():
-                stem, source = pending[0]
+                stem, source, policy = pending[0]
                 header = _header(opened.pack, source, settings, started)
                 with self._sinks(opened, stem, source, header) as sinks:
                     if self.progress is not None:
@@ -169,12 +206,44 @@ class Run:
                     _say_image_mode(source)  # once every check has passed, so errors stand alone
                     faces = SourceFaces(face_options, look_ahead=not source.live, independent=source.independent)
                     pending.pop(0)  # from here on its capture thread owns (and closes) it
-                    report = run_source(analyser, source, faces, sinks, self._on_frame(stem), self.config.policy, stop)
+                    report = run_source(analyser, source, faces, sinks, self._on_frame(stem), policy, stop)
                     report.images = _image_mode(source)
                     reports.append(report)
         finally:
-            _close_all([source for _, source in pending])
+            _close_all([source for _, source, _ in pending])
         return reports
+
+    def _run_concurrently(
+        self,
+        opened: _Opened,
+        analyser: Analyser,
+        face_options: FaceOptions,
+        settings: dict[str, Any],
+        started: str,
+        stop: Callable[[], bool],
+    ) -> list[SourceReport]:
+        """One lane per source, `max_streams` at a time, all served by one batching analyser."""
+        batcher = Batcher(analyser, self.config.batch_wait_ms / 1000)
+        handed: set[int] = set()
+        announce = announce_once()
+
+        def make_lane(i: int) -> Lane:
+            stem, source = opened.stems[i], opened.sources[i]
+            sinks = self._sinks(opened, stem, source, _header(opened.pack, source, settings, started))
+            if self.progress is not None:
+                self.progress.source_started(stem, source.expected_frames)
+            _say_image_mode(source)
+            faces = SourceFaces(face_options, look_ahead=not source.live, independent=source.independent)
+            lane = Lane(source, faces, sinks, self._on_frame(stem), opened.policies[i], stop, out_size=OUT_QUEUE, on_stop=announce)
+            lane.report.images = _image_mode(source)
+            handed.add(i)  # from here on its capture thread owns (and closes) it
+            batcher.add(lane)
+            return lane
+
+        try:
+            return run_lanes(batcher, make_lane, len(opened.sources), self.config.max_streams, stop)
+        finally:
+            _close_all([s for i, s in enumerate(opened.sources) if i not in handed])
 
     def _sinks(self, opened: _Opened, stem: str, source: FrameSource, header: dict[str, Any]) -> SinkSet:
         watermark = f"{PRODUCER} | pack {opened.pack.name}"
@@ -183,6 +252,8 @@ class Run:
             sinks.append(LiveWindow(f"cer-live: {source.label}", watermark))
         if self.on_result is not None:
             sinks.append(_CallbackSink(stem, self.on_result))
+        if opened.preview is not None:
+            sinks.append(opened.preview.sink(stem, watermark))
         if opened.plan is not None:
             basic = any(m.output_kind == "basic_probabilities" for m in opened.pack.members)
             sinks.extend(open_sinks(opened.plan, stem, source, header, watermark, basic))
@@ -193,6 +264,15 @@ class Run:
         if progress is None:
             return None
         return lambda n: progress.frame_done(stem, n)
+
+
+def _rename(sources: list[FrameSource], name: str) -> None:
+    """A list entry's name is the stem of its outputs; a folder's sources keep theirs under it."""
+    if len(sources) == 1:
+        sources[0].name = name
+        return
+    for source in sources:
+        source.name = f"{name}-{source.name}"
 
 
 def _image_mode(source: FrameSource) -> str | None:

@@ -21,6 +21,7 @@ class RunSummary:
     settings: dict[str, Any]
     sources: tuple[SourceReport, ...]
     out_dir: Path | None
+    batching: dict[str, Any] | None = None  # every detector and member call of the run, by batch size
 
     @property
     def errors(self) -> list[str]:
@@ -43,4 +44,5 @@ class RunSummary:
             "interrupted": self.interrupted,
             "settings": self.settings,
             "sources": [r.as_dict() for r in self.sources],
+            "batching": self.batching,
         }
