@@ -46,36 +46,57 @@ class Member:
         return probs[:, self._order], None
 
 
+class Preprocessor:
+    """Aligned, normalised face tensors, one per group of members that share preprocessing.
+
+    Split from the members so that a stream worker can align its faces where the frame is
+    and hand only the small tensors to an ensemble that runs elsewhere.
+    """
+
+    def __init__(self, specs: list[MemberSpec]) -> None:
+        self.specs = specs
+        # Members that agree on alignment and preprocessing share one crop and one tensor.
+        self.groups: dict[tuple, list[int]] = {}
+        for index, spec in enumerate(specs):
+            self.groups.setdefault(spec.preprocess_key, []).append(index)
+
+    def tensors(self, image: np.ndarray, detections: tuple[Detection, ...]) -> list[np.ndarray]:
+        """One (faces, C, H, W) tensor per group, in group order."""
+        out = []
+        for indices in self.groups.values():
+            spec = self.specs[indices[0]]
+            out.append(to_tensor(align(image, detections, spec.template, spec.size), spec.colour, spec.mean, spec.std))
+        return out
+
+
 class Ensemble:
     def __init__(self, pack: Pack, backend: str = "auto", options: BackendOptions | None = None) -> None:
         options = options or BackendOptions()
         self.pack = pack
         self.members = [Member(spec, backend, options) for spec in pack.members]
         self.weights = np.array([m.spec.weight for m in self.members])
-        # Members that agree on alignment and preprocessing share one crop and one tensor.
-        self._groups: dict[tuple, list[int]] = {}
-        for index, member in enumerate(self.members):
-            self._groups.setdefault(member.spec.preprocess_key, []).append(index)
+        self.preprocessor = Preprocessor([m.spec for m in self.members])
 
     def score(self, image: np.ndarray, detections: tuple[Detection, ...]) -> tuple[tuple[FaceScores, ...], dict[str, float]]:
         """Scores per detection and the time spent aligning and inferring (ms)."""
         if not detections:
             return (), {"align": 0.0, "infer": 0.0}
-        align_ms = infer_ms = 0.0
+        t0 = time.perf_counter()
+        tensors = self.preprocessor.tensors(image, detections)
+        t1 = time.perf_counter()
+        faces = self.infer(tensors)
+        return faces, {"align": (t1 - t0) * 1000, "infer": (time.perf_counter() - t1) * 1000}
+
+    def infer(self, tensors: list[np.ndarray]) -> tuple[FaceScores, ...]:
+        """Every member on its group's tensor, then fusion: one FaceScores per face."""
         compound: dict[int, np.ndarray] = {}
         basic: list[np.ndarray] = []
-        for indices in self._groups.values():
-            spec = self.members[indices[0]].spec
-            t0 = time.perf_counter()
-            tensor = to_tensor(align(image, detections, spec.template, spec.size), spec.colour, spec.mean, spec.std)
-            t1 = time.perf_counter()
+        for indices, tensor in zip(self.preprocessor.groups.values(), tensors):
             for index in indices:
                 c, b = self.members[index].run(tensor)
                 compound[index] = c
                 if b is not None:
                     basic.append(b)
-            align_ms += (t1 - t0) * 1000
-            infer_ms += (time.perf_counter() - t1) * 1000
         # Stacked in manifest order so that each member meets its own weight.
         per_member = np.stack([compound[i] for i in range(len(self.members))])
         fused = fuse(per_member, self.pack.fusion, self.weights)
@@ -85,16 +106,15 @@ class Ensemble:
         # Basic probabilities are averaged over the members that have them.
         fused_basic = _finite_mean(np.stack(basic)) if basic else None
         names = tuple(m.spec.name for m in self.members)
-        faces = tuple(
+        return tuple(
             FaceScores(
                 compound=fused[i],
                 basic=None if fused_basic is None else fused_basic[i],
                 members=names,
                 member_compound=per_member[:, i],
             )
-            for i in range(len(detections))
+            for i in range(per_member.shape[1])
         )
-        return faces, {"align": align_ms, "infer": infer_ms}
 
     def close(self) -> None:
         for member in self.members:

@@ -10,7 +10,7 @@ from ..models import backends
 from ..errors import BackendError
 from ..faces.detect import RetinaFaceDetector
 from ..faces.mediapipe_detect import MediaPipeDetector
-from ..faces.state import SourceFaces
+from ..faces.state import Scorer, SourceFaces
 from ..messages import Frame, FrameResult
 from ..models.backends import Backend, BackendOptions
 from ..models.ensemble import Ensemble
@@ -37,7 +37,8 @@ class Analyser:
     sources; its methods are called from one thread at a time.
     """
 
-    def __init__(self, pack: Pack, options: AnalyserOptions) -> None:
+    def __init__(self, pack: Pack, options: AnalyserOptions, scorer: Scorer | None = None) -> None:
+        """`scorer`: where faces are scored instead of a local ensemble (a cluster's shared one)."""
         self.pack = pack
         self.options = options
         engine_options = BackendOptions(threads=options.threads, device=options.device, precision=options.precision)
@@ -45,7 +46,8 @@ class Analyser:
         if options.det_size:
             config = replace(config, input_long_side=options.det_size)
         # Members first: an error about the backend the user chose beats one about the detector's.
-        self.ensemble = Ensemble(pack, options.backend, engine_options)
+        self.ensemble = Ensemble(pack, options.backend, engine_options) if scorer is None else None
+        self.score: Scorer = scorer if scorer is not None else self.ensemble.score  # type: ignore[union-attr]
         kind = options.detector or pack.detector.kind
         if kind == "retinaface":
             self.detector: RetinaFaceDetector | MediaPipeDetector = RetinaFaceDetector(_detector_backend(pack, engine_options), config)
@@ -57,10 +59,11 @@ class Analyser:
         t0 = time.perf_counter()
         detections = self.detector.detect([frame.image])[0]
         stage_ms = {"decode": frame.decode_ms, "detect": (time.perf_counter() - t0) * 1000}
-        return faces.step(frame, detections, self.ensemble.score, stage_ms)
+        return faces.step(frame, detections, self.score, stage_ms)
 
     def close(self) -> None:
-        self.ensemble.close()
+        if self.ensemble is not None:
+            self.ensemble.close()
 
 
 def _detector_backend(pack: Pack, engine_options: BackendOptions) -> Backend:

@@ -55,6 +55,7 @@ class RunConfig:
     overwrite: bool = False
     recursive: bool = False
     images: str = "auto"  # a folder of images: auto, sequence (one video) or independent (photos)
+    ray: str | None = None  # run on a Ray cluster: its address, or 'local'/'auto' to start one here
     smoothing: SmoothingConfig = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -25,6 +25,7 @@ class SourceReport:
     outputs: dict[str, str] = field(default_factory=dict)
     sink_failures: dict[str, str] = field(default_factory=dict)
     images: str | None = None  # images read as a 'sequence' or 'independent' pictures; None for video
+    faults: dict[str, Any] = field(default_factory=dict)  # on a cluster: restarts, frames lost, retries, node
 
     @property
     def fps(self) -> float:
@@ -50,4 +51,5 @@ class SourceReport:
             "outputs": self.outputs,
             "sink_failures": self.sink_failures,
             **({"images": self.images} if self.images else {}),
+            **({"faults": self.faults} if self.faults else {}),
         }

@@ -150,7 +150,7 @@ class Run:
         try:
             while pending and not stop():
                 stem, source = pending[0]
-                header = _header(opened.pack, source, settings, started)
+                header = source_header(opened.pack, source, settings, started)
                 with self._sinks(opened, stem, source, header) as sinks:
                     if self.progress is not None:
                         self.progress.source_started(stem, source.expected_frames)
@@ -202,7 +202,7 @@ def _close_all(sources: list[FrameSource]) -> None:
         source.close()
 
 
-def _header(pack: Pack, source: FrameSource, settings: dict[str, Any], started: str) -> dict[str, Any]:
+def source_header(pack: Pack, source: FrameSource, settings: dict[str, Any], started: str) -> dict[str, Any]:
     return {
         "producer": PRODUCER,
         "started": started,
