@@ -90,8 +90,10 @@ def outcome(tmp_path_factory, sample):
 
     tmp = tmp_path_factory.mktemp("cluster")
     files = [cut(sample("WolfgangLanger_Pexels.mp4"), tmp / "wolf.mp4", FRAMES), cut(sample("face_noface.mov"), tmp / "door.mp4", FRAMES)]
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
-    cluster.add_node(num_cpus=1)
+    loopback = {"num_cpus": 1}
+    cluster = Cluster(initialize_head=True, head_node_args={**loopback, "include_dashboard": False})
+    cluster.add_node(**loopback)
+    cluster.wait_for_nodes()
     ray.init(address=cluster.address, namespace=NAMESPACE)
     try:
         with RtspServer(sample("WolfgangLanger_Pexels.mp4"), mount="cam") as server:
