@@ -33,6 +33,10 @@ class BackendError(CerLiveError):
     """An inference backend is unknown, unavailable or cannot load a model."""
 
 
+class ClusterError(CerLiveError):
+    """A Ray cluster cannot be used (Ray missing, no cluster at the address, a source it cannot run)."""
+
+
 class FixtureError(CerLiveError):
     """A sample file could not be fetched or extracted."""
 

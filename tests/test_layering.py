@@ -10,7 +10,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "cer_live"
 RUNTIME = ("run", "sources", "faces", "models", "sinks", "messages.py", "classes.py", "errors.py", "cache.py", "cli.py",
            "commands/run.py", "commands/packs.py", "commands/sample.py")
-FORBIDDEN = ("cer_live.export", "cer_live.offline", "cer_live.bench", "cer_live.convert", "torch", "torchvision", "onnx", "h5py")
+FORBIDDEN = ("cer_live.export", "cer_live.offline", "cer_live.bench", "cer_live.convert", "cer_live.cluster", "ray",
+             "torch", "torchvision", "onnx", "h5py")
 # The optional torch backend is torch by nature; it loads only when --backend torch is chosen.
 ALLOWED = {"models/backends/torch.py": ("torch", "torchvision"), "models/backends/torch_architectures.py": ("torch", "torchvision")}
 

@@ -70,10 +70,7 @@ def detect_all(pack: Pack, image: np.ndarray) -> tuple[Detection, ...]:
 
 def preprocess_groups(ensemble: Ensemble) -> list[list[int]]:
     """Member indices that share one crop and tensor, as Ensemble.score groups them."""
-    groups: dict[tuple, list[int]] = {}
-    for index, member in enumerate(ensemble.members):
-        groups.setdefault(member.spec.preprocess_key, []).append(index)
-    return list(groups.values())
+    return list(ensemble.preprocessor.groups.values())
 
 
 def member_tensor(member: Member, image: np.ndarray, detections: tuple[Detection, ...]) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 from pathlib import Path
@@ -54,6 +55,10 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     run.add_argument("--every", type=int, default=1, help="run the ensemble on a face every K source frames, carrying labels between (default 1)")
     run.add_argument("--min-iou", type=float, default=0.6, help="with --every: rerun sooner when a face's box overlaps its last scored box by less than this")
     run.add_argument("--stats", action="store_true", help="print per-stage latency percentiles at exit")
+    run.add_argument(
+        "--ray", nargs="?", const="local", metavar="ADDRESS",
+        help="run each source on a worker of a Ray cluster (the ray extra): ADDRESS of a running cluster, or none to start one here",
+    )  # fmt: skip
     live = run.add_argument_group("live sources (webcams, RTSP/HTTP streams)")
     live.add_argument("--show", action=argparse.BooleanOptionalAction, default=None, help="live overlay window (default: on for webcams and streams when a display exists)")
     live.add_argument("--policy", choices=POLICIES, help="frames when behind: keep all (files' default) or only the latest (live default)")
@@ -79,7 +84,7 @@ def config_from(args: argparse.Namespace) -> RunConfig:
         backend=args.backend, device=args.device, precision=args.precision, fusion=args.fusion, every=args.every,
         min_iou=args.min_iou, show=args.show, policy=args.policy, transport=args.transport,
         reconnect_limit=args.reconnect_limit, timeout=args.timeout, overwrite=args.overwrite, recursive=args.recursive,
-        images=args.images,
+        images=args.images, ray=args.ray,
     )
 
 
@@ -111,7 +116,12 @@ def run(args: argparse.Namespace, err: Console) -> int:
     config = config_from(args)
     progress = _RichProgress(err)
     try:
-        summary = Run(config, progress=progress).execute()
+        if config.ray is not None:
+            # By name: the runtime never imports the cluster package (nor Ray) unless asked.
+            launch = importlib.import_module("cer_live.cluster.launch")
+            summary = launch.ClusterRun(config, progress=progress).execute()
+        else:
+            summary = Run(config, progress=progress).execute()
     finally:
         progress.close()
     for report in summary.sources:

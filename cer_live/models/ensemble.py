@@ -46,16 +46,41 @@ class Member:
         return probs[:, self._order], None
 
 
+class Preprocessor:
+    """Aligned, normalised face tensors, one per group of members that share preprocessing.
+
+    Split from the members so that a stream worker can align its faces where the frame is
+    and hand only the small tensors to an ensemble that runs elsewhere.
+    """
+
+    def __init__(self, specs: list[MemberSpec]) -> None:
+        self.specs = specs
+        # Members that agree on alignment and preprocessing share one crop and one tensor.
+        self.groups: dict[tuple, list[int]] = {}
+        for index, spec in enumerate(specs):
+            self.groups.setdefault(spec.preprocess_key, []).append(index)
+
+    def tensors(self, image: np.ndarray, detections: tuple[Detection, ...]) -> list[np.ndarray]:
+        """One (faces, C, H, W) tensor per group, in group order."""
+        return self.tensors_many([(image, detections)])
+
+    def tensors_many(self, items: list[tuple[np.ndarray, tuple[Detection, ...]]]) -> list[np.ndarray]:
+        """The faces of several images (of any sizes) in one tensor per group, image after image."""
+        out = []
+        for indices in self.groups.values():
+            spec = self.specs[indices[0]]
+            crops = [align(image, detections, spec.template, spec.size) for image, detections in items if detections]
+            out.append(to_tensor(crops[0] if len(crops) == 1 else np.concatenate(crops), spec.colour, spec.mean, spec.std))
+        return out
+
+
 class Ensemble:
     def __init__(self, pack: Pack, backend: str = "auto", options: BackendOptions | None = None) -> None:
         options = options or BackendOptions()
         self.pack = pack
         self.members = [Member(spec, backend, options) for spec in pack.members]
         self.weights = np.array([m.spec.weight for m in self.members])
-        # Members that agree on alignment and preprocessing share one crop and one tensor.
-        self._groups: dict[tuple, list[int]] = {}
-        for index, member in enumerate(self.members):
-            self._groups.setdefault(member.spec.preprocess_key, []).append(index)
+        self.preprocessor = Preprocessor([m.spec for m in self.members])
 
     def score(self, image: np.ndarray, detections: tuple[Detection, ...]) -> tuple[tuple[FaceScores, ...], dict[str, float]]:
         """Scores per detection and the time spent aligning and inferring (ms)."""
@@ -72,39 +97,24 @@ class Ensemble:
         counts = [len(detections) for _, detections in items]
         if not sum(counts):
             return [() for _ in items], {"align": 0.0, "infer": 0.0}
-        per_member, fused, fused_basic, timing = self._run_members(items)
-        names = tuple(m.spec.name for m in self.members)
-        faces = [
-            FaceScores(
-                compound=fused[i],
-                basic=None if fused_basic is None else fused_basic[i],
-                members=names,
-                member_compound=per_member[:, i],
-            )
-            for i in range(sum(counts))
-        ]
+        t0 = time.perf_counter()
+        tensors = self.preprocessor.tensors_many(items)
+        t1 = time.perf_counter()
+        faces = self.infer(tensors)
+        timing = {"align": (t1 - t0) * 1000, "infer": (time.perf_counter() - t1) * 1000}
         bounds = np.cumsum([0, *counts])
-        return [tuple(faces[a:b]) for a, b in zip(bounds[:-1], bounds[1:])], timing
+        return [faces[a:b] for a, b in zip(bounds[:-1], bounds[1:])], timing
 
-    def _run_members(
-        self, items: list[tuple[np.ndarray, tuple[Detection, ...]]]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, dict[str, float]]:
-        align_ms = infer_ms = 0.0
+    def infer(self, tensors: list[np.ndarray]) -> tuple[FaceScores, ...]:
+        """Every member on its group's tensor, then fusion: one FaceScores per face."""
         compound: dict[int, np.ndarray] = {}
         basic: list[np.ndarray] = []
-        for indices in self._groups.values():
-            spec = self.members[indices[0]].spec
-            t0 = time.perf_counter()
-            crops = [align(image, detections, spec.template, spec.size) for image, detections in items if detections]
-            tensor = to_tensor(crops[0] if len(crops) == 1 else np.concatenate(crops), spec.colour, spec.mean, spec.std)
-            t1 = time.perf_counter()
+        for indices, tensor in zip(self.preprocessor.groups.values(), tensors):
             for index in indices:
                 c, b = self.members[index].run(tensor)
                 compound[index] = c
                 if b is not None:
                     basic.append(b)
-            align_ms += (t1 - t0) * 1000
-            infer_ms += (time.perf_counter() - t1) * 1000
         # Stacked in manifest order so that each member meets its own weight.
         per_member = np.stack([compound[i] for i in range(len(self.members))])
         fused = fuse(per_member, self.pack.fusion, self.weights)
@@ -113,7 +123,16 @@ class Ensemble:
         fused = np.where(np.isfinite(fused), fused, np.float32(1.0 / fused.shape[1]))
         # Basic probabilities are averaged over the members that have them.
         fused_basic = _finite_mean(np.stack(basic)) if basic else None
-        return per_member, fused, fused_basic, {"align": align_ms, "infer": infer_ms}
+        names = tuple(m.spec.name for m in self.members)
+        return tuple(
+            FaceScores(
+                compound=fused[i],
+                basic=None if fused_basic is None else fused_basic[i],
+                members=names,
+                member_compound=per_member[:, i],
+            )
+            for i in range(per_member.shape[1])
+        )
 
     def close(self) -> None:
         for member in self.members:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from ..models import backends
 from ..errors import BackendError
 from ..faces.detect import RetinaFaceDetector
 from ..faces.detect_schedule import FrameDetections
 from ..faces.mediapipe_detect import MediaPipeDetector
-from ..faces.state import SourceFaces
-from ..messages import Frame, FrameResult
+from ..faces.state import Scorer, SourceFaces
+from ..messages import Detection, FaceScores, Frame, FrameResult
 from ..models.backends import Backend, BackendOptions
 from ..models.ensemble import Ensemble
 from ..models.packs import Pack
@@ -20,6 +23,7 @@ from .batch_stats import BatchStats
 
 
 log = logging.getLogger(__name__)
+ManyScorer = Callable[[list[tuple[np.ndarray, tuple[Detection, ...]]]], tuple[list[tuple[FaceScores, ...]], dict[str, float]]]
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,8 @@ class Analyser:
     sources; its methods are called from one thread at a time (the batcher's, with many sources).
     """
 
-    def __init__(self, pack: Pack, options: AnalyserOptions) -> None:
+    def __init__(self, pack: Pack, options: AnalyserOptions, scorer: Scorer | None = None) -> None:
+        """`scorer`: where faces are scored instead of a local ensemble (a cluster's shared one)."""
         self.pack = pack
         self.options = options
         engine_options = BackendOptions(threads=options.threads, device=options.device, precision=options.precision)
@@ -47,7 +52,8 @@ class Analyser:
         if options.det_size:
             config = replace(config, input_long_side=options.det_size)
         # Members first: an error about the backend the user chose beats one about the detector's.
-        self.ensemble = Ensemble(pack, options.backend, engine_options)
+        self.ensemble = Ensemble(pack, options.backend, engine_options) if scorer is None else None
+        self.score_many: ManyScorer = self.ensemble.score_many if self.ensemble is not None else _one_by_one(scorer)  # type: ignore[arg-type]
         kind = options.detector or pack.detector.kind
         if kind == "retinaface":
             self.detector: RetinaFaceDetector | MediaPipeDetector = RetinaFaceDetector(_detector_backend(pack, engine_options), config)
@@ -71,7 +77,7 @@ class Analyser:
         found = self._detect(items)
         detect_ms = (time.perf_counter() - t0) * 1000
         pending = [faces.plan(frame, f) for (frame, faces), f in zip(items, found)]
-        scored, score_ms = self.ensemble.score_many([(p.frame.image, p.due_detections) for p in pending])
+        scored, score_ms = self.score_many([(p.frame.image, p.due_detections) for p in pending])
         self.last_batch = (len(items), sum(len(p.due_detections) for p in pending))
         self.batches.add(*self.last_batch)
         return [
@@ -89,7 +95,24 @@ class Analyser:
         return [faces.detection.detect(frame.image, self.detector) for frame, faces in items]
 
     def close(self) -> None:
-        self.ensemble.close()
+        if self.ensemble is not None:
+            self.ensemble.close()
+
+
+def _one_by_one(scorer: Scorer) -> ManyScorer:
+    """A scorer of one image's faces (a cluster's shared ensemble) used for several images."""
+
+    def score_many(items: list[tuple[np.ndarray, tuple[Detection, ...]]]) -> tuple[list[tuple[FaceScores, ...]], dict[str, float]]:
+        scored: list[tuple[FaceScores, ...]] = []
+        timing: dict[str, float] = {}
+        for image, detections in items:
+            faces, ms = scorer(image, detections) if detections else ((), {})
+            scored.append(faces)
+            for stage, value in ms.items():
+                timing[stage] = timing.get(stage, 0.0) + value
+        return scored, timing
+
+    return score_many
 
 
 def _detector_backend(pack: Pack, engine_options: BackendOptions) -> Backend:

@@ -64,6 +64,7 @@ class RunConfig:
     max_streams: int = 16  # sources analysed at once; more wait for a free place
     serve: str | None = None  # [HOST:]PORT of the live browser preview
     serve_token: str | None = field(default=None, repr=False)  # never shown: it is a credential
+    ray: str | None = None  # run on a Ray cluster: its address, or 'local'/'auto' to start one here
     smoothing: SmoothingConfig = field(init=False, repr=False, compare=False)
     serve_address: ServeAddress | None = field(init=False, repr=False, compare=False)
 

@@ -124,17 +124,20 @@ def prepare_out_dir(path: Path) -> Path:
 
 
 def open_sinks(
-    plan: OutputPlan, stem: str, source: FrameSource, header: dict[str, Any], watermark: str, basic: bool = True
+    plan: OutputPlan, stem: str, source: FrameSource, header: dict[str, Any], watermark: str, basic: bool = True,
+    resume: bool = False,
 ) -> list[Sink]:
     """The source's file sinks; if one cannot be opened, those already open are closed.
-    `basic`: the pack gives basic-emotion probabilities (the faces table gets their columns)."""
+    `basic`: the pack gives basic-emotion probabilities (the faces table gets their columns).
+    `resume`: the record files carry on after what a restarted worker left (cut back to whole
+    frames first); a video cannot be appended to, so the caller leaves it out then."""
     files = plan.files(stem)
     sinks: list[Sink] = []
     try:
         files["jsonl"].parent.mkdir(parents=True, exist_ok=True)
-        sinks.append(JsonlSink(files["jsonl"], header))
-        sinks.append(AbawCsvSink(files["csv"]))
-        sinks.append(FacesCsvSink(files["faces_csv"], basic))
+        sinks.append(JsonlSink(files["jsonl"], header, resume))
+        sinks.append(AbawCsvSink(files["csv"], resume))
+        sinks.append(FacesCsvSink(files["faces_csv"], basic, resume))
         if "mp4" in files:
             sinks.append(AnnotatedVideoSink(files["mp4"], source.fps, watermark))
         if plan.picture_files(stem):

@@ -27,6 +27,7 @@ class SourceReport:
     sink_failures: dict[str, str] = field(default_factory=dict)
     images: str | None = None  # images read as a 'sequence' or 'independent' pictures; None for video
     batches: dict[str, Any] = field(default_factory=dict)  # detector/member batch sizes its frames rode in
+    faults: dict[str, Any] = field(default_factory=dict)  # on a cluster: restarts, frames lost, retries, node
 
     @property
     def fps(self) -> float:
@@ -54,4 +55,5 @@ class SourceReport:
             "sink_failures": self.sink_failures,
             **({"images": self.images} if self.images else {}),
             "batches": self.batches,
+            **({"faults": self.faults} if self.faults else {}),
         }

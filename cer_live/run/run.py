@@ -199,7 +199,7 @@ class Run:
         try:
             while pending and not stop():
                 stem, source, policy = pending[0]
-                header = _header(opened.pack, source, settings, started)
+                header = source_header(opened.pack, source, settings, started)
                 with self._sinks(opened, stem, source, header) as sinks:
                     if self.progress is not None:
                         self.progress.source_started(stem, source.expected_frames)
@@ -229,7 +229,7 @@ class Run:
 
         def make_lane(i: int) -> Lane:
             stem, source = opened.stems[i], opened.sources[i]
-            sinks = self._sinks(opened, stem, source, _header(opened.pack, source, settings, started))
+            sinks = self._sinks(opened, stem, source, source_header(opened.pack, source, settings, started))
             if self.progress is not None:
                 self.progress.source_started(stem, source.expected_frames)
             _say_image_mode(source)
@@ -294,7 +294,7 @@ def _close_all(sources: list[FrameSource]) -> None:
         source.close()
 
 
-def _header(pack: Pack, source: FrameSource, settings: dict[str, Any], started: str) -> dict[str, Any]:
+def source_header(pack: Pack, source: FrameSource, settings: dict[str, Any], started: str) -> dict[str, Any]:
     return {
         "producer": PRODUCER,
         "started": started,

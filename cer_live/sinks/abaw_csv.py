@@ -23,11 +23,12 @@ class AbawCsvSink(Sink):
 
     name = "abaw_csv"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, resume: bool = False) -> None:
         self.path = path
-        self._file = RecordFile(path)
+        self._file = RecordFile(path, append=resume)
         try:
-            self._file.write(HEADER + "\n")
+            if not resume:
+                self._file.write(HEADER + "\n")
         except Exception:
             self._file.close()
             raise

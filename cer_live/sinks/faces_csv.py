@@ -53,12 +53,13 @@ class FacesCsvSink(Sink):
 
     name = "faces_csv"
 
-    def __init__(self, path: Path, basic: bool) -> None:
+    def __init__(self, path: Path, basic: bool, resume: bool = False) -> None:
         self.path = path
         self.basic = basic
-        self._file = RecordFile(path)
+        self._file = RecordFile(path, append=resume)
         try:
-            self._file.write(self._lines([list(columns(basic))]))
+            if not resume:
+                self._file.write(self._lines([list(columns(basic))]))
         except Exception:
             self._file.close()
             raise

@@ -49,12 +49,14 @@ def write_failure(path: Path, exc: OSError) -> OutputError:
 class RecordFile:
     """A new file written in whole records; `offset` is always the end of the last whole one."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, append: bool = False) -> None:
+        """`append`: carry on after the whole records already there (a resumed source)."""
         self.path = path
         self.offset = 0
         try:
             path.parent.mkdir(parents=True, exist_ok=True)  # a source from a subfolder keeps its folder
-            self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC), 0o666)
+            self.offset = os.fstat(self._fd).st_size if append else 0
         except OSError as exc:
             raise write_failure(path, exc) from exc
 

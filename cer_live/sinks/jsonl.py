@@ -21,11 +21,13 @@ class JsonlSink(Sink):
 
     name = "jsonl"
 
-    def __init__(self, path: Path, header: dict[str, Any]) -> None:
+    def __init__(self, path: Path, header: dict[str, Any], resume: bool = False) -> None:
+        """`resume`: append to a file this run already started (its header is there)."""
         self.path = path
-        self._file = RecordFile(path)
+        self._file = RecordFile(path, append=resume)
         try:
-            self._file.write(_line({"type": "header", **header}))
+            if not resume:
+                self._file.write(_line({"type": "header", **header}))
         except Exception:
             self._file.close()
             raise

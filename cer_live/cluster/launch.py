@@ -1,0 +1,182 @@
+"""`cer-live run --ray`: the run's checks here, its sources on the cluster's stream workers.
+
+Everything is checked before the cluster is touched, exactly as in a single-process run; the
+outputs land in --out (a path every node can reach), per source, under the same names.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from ..errors import ClusterError
+from ..models.backends import BackendOptions
+from ..models.packs import load_pack
+from ..run.config import RunConfig
+from ..run.outputs import SUMMARY, OutputPlan, plan_outputs, prepare_out_dir, write_json
+from ..run.report import SourceReport
+from ..run.run import Progress
+from ..run.signals import StopRequests
+from ..run.summary import RunSummary
+from ..sources import StreamOptions, open_sources
+from ..sources.base import FrameSource
+from . import APP, NAMESPACE, require_ray
+from .jobs import SourceJob
+
+log = logging.getLogger(__name__)
+LOCAL = ("local", "auto")
+_POLL_S = 0.5
+
+
+@dataclass(frozen=True)
+class _Checked:
+    plan: OutputPlan
+    origins: list[tuple[str, int, FrameSource]]  # SOURCE argument, index among what it opened, the source
+
+
+class ClusterRun:
+    """`ClusterRun(config).execute()`: like `Run`, with each source on a stream worker of a Ray cluster."""
+
+    def __init__(self, config: RunConfig, progress: Progress | None = None) -> None:
+        if config.ray is None:
+            raise ClusterError("a cluster run needs a Ray address; give --ray ADDRESS, or --ray local")
+        self.config = config
+        self.progress = progress
+        self._stop = False
+
+    def stop(self) -> None:
+        """Asks every worker to end its source between frames (outputs stay whole)."""
+        self._stop = True
+
+    def execute(self) -> RunSummary:
+        ray = require_ray()
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        t0 = time.perf_counter()
+        checked = self._check()
+        prepare_out_dir(checked.plan.out_dir)
+        owns = _connect(ray, self.config.ray)
+        try:
+            with StopRequests() as stopping:
+                _start_service(self.config, ray)
+                controller = _controller(ray)
+                jobs = self._jobs(checked, started)
+                reports, settings, placement = self._run_jobs(ray, controller, jobs, lambda: stopping.requested or self._stop)
+                interrupted = stopping.requested
+        finally:
+            _stop_cluster_side(ray, owns)
+        summary = RunSummary(started, time.perf_counter() - t0, interrupted, settings, tuple(reports), checked.plan.out_dir)
+        data = summary.as_dict()
+        data["cluster"] = {"address": self.config.ray, "placement": placement, "nodes": len({p for p in placement.values() if p})}
+        write_json(checked.plan.out_dir / SUMMARY, data)
+        return summary
+
+    def _check(self) -> _Checked:
+        """The single-process run's checks: pack, sources, output names; nothing is written."""
+        c = self.config
+        if c.out is None:
+            raise ClusterError("--ray writes files only: give --out DIR, a folder every node of the cluster can reach")
+        if c.show:
+            raise ClusterError("--show cannot open a window from a cluster's workers; drop --show with --ray")
+        load_pack(c.pack)
+        stream = StreamOptions(c.transport, c.timeout, c.timeout, c.reconnect_limit)
+        origins: list[tuple[str, int, FrameSource]] = []
+        try:
+            for spec in c.sources:
+                warnings: list[str] = []
+                opened = open_sources(spec, warnings, stream, recursive=c.recursive, images=c.images)
+                for warning in warnings:
+                    log.warning(warning)
+                origins.extend((spec, i, s) for i, s in enumerate(opened))
+            plan = plan_outputs(c.out, [s for _, _, s in origins], c.video, c.overwrite)
+        finally:
+            for _, _, source in origins:
+                source.close()  # the workers open their own, on their nodes
+        return _Checked(plan, origins)
+
+    def _jobs(self, checked: _Checked, started: str) -> list[SourceJob]:
+        run_id = uuid.uuid4().hex
+        return [
+            SourceJob(run_id, started, self.config, spec, index, stem, checked.plan)
+            for (spec, index, _), stem in zip(checked.origins, checked.plan.stems)
+        ]
+
+    def _run_jobs(self, ray: Any, controller: Any, jobs: list[SourceJob], stop: Any) -> tuple[list[SourceReport], dict[str, Any], dict[str, str | None]]:
+        for job in jobs:
+            ray.get(controller.add.remote(job))
+            if self.progress is not None:
+                self.progress.source_started(job.stem, None)
+        pending = {controller.result.remote(job.stem): job.stem for job in jobs}
+        done: dict[str, tuple[SourceReport, dict[str, Any]]] = {}
+        stopped = False
+        placement: dict[str, str | None] = {}
+        while pending:
+            if stop() and not stopped:
+                stopped = True
+                controller.stop.remote()
+            ready, _ = ray.wait(list(pending), num_returns=1, timeout=_POLL_S)
+            for ref in ready:
+                done[pending.pop(ref)] = ray.get(ref)
+            self._show_progress(ray, controller)
+            placement.update({p.stem: p.node for p in ray.get(controller.placement.remote()) if p.node})
+        reports = [done[job.stem][0] for job in jobs]
+        return reports, done[jobs[0].stem][1], placement
+
+    def _show_progress(self, ray: Any, controller: Any) -> None:
+        if self.progress is None:
+            return
+        for stem, frames in ray.get(controller.progress.remote()).items():
+            self.progress.frame_done(stem, frames)
+
+
+def _connect(ray: Any, address: str | None) -> bool:
+    """Joins the cluster (or starts one here for 'local'); True if this run started Ray itself."""
+    if ray.is_initialized():
+        return False
+    try:
+        ray.init(address=None if address in LOCAL else address, namespace=NAMESPACE, include_dashboard=False, log_to_driver=True)
+    except (ConnectionError, ValueError, RuntimeError) as exc:
+        raise ClusterError(f"cannot join the Ray cluster at '{address}' ({exc}); start it with 'ray start --head' or use --ray local") from exc
+    return True
+
+
+def _start_service(config: RunConfig, ray: Any) -> None:
+    """The ensemble service: one replica per GPU with --device cuda, else one CPU replica."""
+    from ray import serve
+
+    from .ensemble_service import application
+
+    gpus = int(ray.cluster_resources().get("GPU", 0)) if config.device.startswith("cuda") else 0
+    options = BackendOptions(threads=config.threads, device=config.device, precision=config.precision)
+    serve.start(proxy_location="Disabled")
+    app = application(config.pack, config.fusion, config.backend, options, max(gpus, 1), 1.0 if gpus else 0.0)
+    serve.run(app, name=APP, route_prefix=None)
+
+
+def _controller(ray: Any) -> Any:
+    from .controller import NAME, Controller
+
+    return ray.remote(Controller).options(name=NAME, namespace=NAMESPACE, num_cpus=0, max_concurrency=64, get_if_exists=False).remote()
+
+
+def _stop_cluster_side(ray: Any, owns: bool) -> None:
+    """Workers, controller and service go; a cluster this run started goes too."""
+    from ray import serve
+
+    from .controller import NAME
+
+    try:
+        controller = ray.get_actor(NAME, namespace=NAMESPACE)
+        ray.get(controller.shutdown.remote())
+        ray.kill(controller)
+    except (ValueError, ray.exceptions.RayError):
+        pass
+    try:
+        serve.delete(APP)
+    except Exception as exc:  # the run's results are safe; a leftover app is only worth a line
+        log.warning("could not remove the ensemble service: %s", exc)
+    if owns:
+        ray.shutdown()
