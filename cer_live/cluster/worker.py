@@ -65,13 +65,14 @@ class StreamWorker:
         except BaseException:
             source.close()
             raise
-        settings = c.settings(pack.name, analyser.detector.config.input_long_side, pack.fusion)
+        face_options = c.faces_for(analyser.detects_regions)
+        settings = c.settings(pack.name, analyser.detector.config.input_long_side, pack.fusion, face_options.detect.mode)
         header = {**source_header(pack, source, settings, job.started), "run_id": job.run_id}
         plan = replace(job.plan, video=False) if point is not None else job.plan
         basic = any(m.output_kind == "basic_probabilities" for m in pack.members)
         sinks = SinkSet(open_sinks(plan, job.stem, source, header, f"{PRODUCER} | pack {pack.name}", basic, point is not None))
         lost = _log_restart(sinks, job, source)
-        faces = SourceFaces(c.faces, look_ahead=not source.live, independent=source.independent)
+        faces = SourceFaces(face_options, look_ahead=not source.live, independent=source.independent)
         report = run_source(analyser, source, faces, sinks, self._count, c.policy, self._stop.is_set)
         analyser.close()
         report.faults = _faults(point, lost, scorer, self.node())

@@ -195,23 +195,30 @@ class Run:
         if len(opened.sources) > 1:
             return self._run_concurrently(opened, analyser, face_options, settings, started, stop)
         reports: list[SourceReport] = []
-        pending = list(zip(opened.stems, opened.sources, opened.policies))
+        handed = 0  # sources before this index belong to their capture threads, which close them
         try:
-            while pending and not stop():
-                stem, source, policy = pending[0]
-                header = source_header(opened.pack, source, settings, started)
-                with self._sinks(opened, stem, source, header) as sinks:
-                    if self.progress is not None:
-                        self.progress.source_started(stem, source.expected_frames)
-                    _say_image_mode(source)  # once every check has passed, so errors stand alone
-                    faces = SourceFaces(face_options, look_ahead=not source.live, independent=source.independent)
-                    pending.pop(0)  # from here on its capture thread owns (and closes) it
-                    report = run_source(analyser, source, faces, sinks, self._on_frame(stem), policy, stop)
-                    report.images = _image_mode(source)
-                    reports.append(report)
+            while handed < len(opened.sources) and not stop():
+                i = handed
+                sinks, faces = self._begin(opened, i, face_options, settings, started)
+                handed += 1
+                with sinks:
+                    report = run_source(analyser, opened.sources[i], faces, sinks, self._on_frame(opened.stems[i]), opened.policies[i], stop)
+                report.images = _image_mode(opened.sources[i])
+                reports.append(report)
         finally:
-            _close_all([source for _, source, _ in pending])
+            _close_all(opened.sources[handed:])
         return reports
+
+    def _begin(
+        self, opened: _Opened, i: int, face_options: FaceOptions, settings: dict[str, Any], started: str
+    ) -> tuple[SinkSet, SourceFaces]:
+        """A source's sinks and face state, made once every check has passed (so errors stand alone)."""
+        stem, source = opened.stems[i], opened.sources[i]
+        sinks = self._sinks(opened, stem, source, source_header(opened.pack, source, settings, started))
+        if self.progress is not None:
+            self.progress.source_started(stem, source.expected_frames)
+        _say_image_mode(source)
+        return sinks, SourceFaces(face_options, look_ahead=not source.live, independent=source.independent)
 
     def _run_concurrently(
         self,
@@ -228,13 +235,9 @@ class Run:
         announce = announce_once()
 
         def make_lane(i: int) -> Lane:
-            stem, source = opened.stems[i], opened.sources[i]
-            sinks = self._sinks(opened, stem, source, source_header(opened.pack, source, settings, started))
-            if self.progress is not None:
-                self.progress.source_started(stem, source.expected_frames)
-            _say_image_mode(source)
-            faces = SourceFaces(face_options, look_ahead=not source.live, independent=source.independent)
-            lane = Lane(source, faces, sinks, self._on_frame(stem), opened.policies[i], stop, out_size=OUT_QUEUE, on_stop=announce)
+            source = opened.sources[i]
+            sinks, faces = self._begin(opened, i, face_options, settings, started)
+            lane = Lane(source, faces, sinks, self._on_frame(opened.stems[i]), opened.policies[i], stop, out_size=OUT_QUEUE, on_stop=announce)
             lane.report.images = _image_mode(source)
             handed.add(i)  # from here on its capture thread owns (and closes) it
             batcher.add(lane)
