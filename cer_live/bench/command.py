@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ..install import install_hint
 from ..errors import CerLiveError
 from . import config as cfgmod
 from .config import BenchConfig
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     try:
         import matplotlib  # noqa: F401
     except ImportError as exc:
-        raise CerLiveError("cer-live bench needs matplotlib for its plots: pip install 'cer-live[bench]'") from exc
+        raise CerLiveError(f"cer-live bench needs matplotlib for its plots: {install_hint('bench')}") from exc
     from . import runtime
     from .session import measure
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..errors import ClusterError
+from ..install import install_hint
 
 NAMESPACE = "cer-live"
 APP = "cer-live-ensemble"
-INSTALL = "pip install 'cer-live[ray]'"
 
 
 def require_ray() -> ModuleType:
@@ -22,5 +22,5 @@ def require_ray() -> ModuleType:
         import ray
         from ray import serve  # noqa: F401  (the ensemble service needs Serve too)
     except ImportError as exc:
-        raise ClusterError(f"--ray needs Ray and Ray Serve, which are not installed ({exc.name}); run: {INSTALL}") from exc
+        raise ClusterError(f"--ray needs Ray and Ray Serve, which are not installed ({exc.name}); run: {install_hint('ray')}") from exc
     return ray

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ..errors import CerLiveError
-from .install import install_hint
+from ..install import install_hint
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:

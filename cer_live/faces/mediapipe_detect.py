@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import samples
 from ..errors import BackendError
+from ..install import install_hint
 from ..messages import Detection
 from . import blazeface, facemesh
 from .detector_config import DetectorConfig
@@ -22,7 +23,6 @@ from .head_pose import head_pose
 
 log = logging.getLogger(__name__)
 
-INSTALL = "pip install 'cer-live[mediapipe]'"
 MESH_MODEL = "face_landmark.tflite"
 MESH_PRESENCE = 0.5  # MediaPipe's own threshold on the landmark model's face-presence score
 NMS_IOU = 0.3  # MediaPipe's suppression threshold for BlazeFace
@@ -33,7 +33,7 @@ def _litert() -> type:
     try:
         from ai_edge_litert.interpreter import Interpreter
     except ImportError as exc:
-        raise BackendError(f"the mediapipe detector needs LiteRT (ai-edge-litert), which is not installed; run: {INSTALL}") from exc
+        raise BackendError(f"the mediapipe detector needs LiteRT (ai-edge-litert), which is not installed; run: {install_hint('mediapipe')}") from exc
     return Interpreter
 
 

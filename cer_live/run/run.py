@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from .. import PRODUCER
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES
 from ..errors import CerLiveError
+from ..install import install_hint
 from ..faces.state import FaceOptions, SourceFaces
 from ..messages import FrameResult
 from ..models.packs import Pack, load_pack
@@ -175,7 +176,7 @@ class Run:
         try:
             from ..serve.server import start_preview  # aiohttp only when asked for
         except ImportError as exc:
-            raise CerLiveError(f"--serve needs the serve extra ({exc.name} is missing); pip install 'cer-live[serve]'") from None
+            raise CerLiveError(f"--serve needs the serve extra ({exc.name} is missing); {install_hint('serve')}") from None
 
         return start_preview(address, self.config.serve_token, opened.stems, [s.label for s in opened.sources])
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cer_live.install import install_hint
 from cer_live.run.config import RunConfig
 from cer_live.run.run import Run
 
@@ -160,5 +161,5 @@ def test_without_ray_the_cluster_option_says_what_to_install(tmp_path, sample):
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "pip install 'cer-live[ray]'" in lines[0], done.stderr
+    assert len(lines) == 1 and install_hint("ray") in lines[0], done.stderr
     assert not (tmp_path / "o").exists()

@@ -1,11 +1,13 @@
 """--detector mediapipe and --max-yaw through the real CLI, and the one-line errors."""
 
+import re
 import json
 import shutil
 import sys
 
 import pytest
 
+from cer_live.install import install_hint
 from cer_live.errors import BackendError, CerLiveError
 from cer_live.run.config import RunConfig
 from ..helpers import ROOT, cli, read_jsonl
@@ -67,5 +69,5 @@ def test_missing_litert_names_the_install_command(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "ai_edge_litert", None)  # import now fails as if not installed
     monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
-    with pytest.raises(BackendError, match=r"pip install 'cer-live\[mediapipe\]'"):
+    with pytest.raises(BackendError, match=re.escape(install_hint("mediapipe"))):
         MediaPipeDetector("full")

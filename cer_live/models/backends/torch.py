@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from ...errors import BackendError
+from ...install import install_hint
 from .base import BackendOptions, ModelSource, TensorSpec, resolve_precision
 
 
@@ -22,7 +23,7 @@ class TorchBackend:
         try:
             from .torch_architectures import build  # needs torchvision, like this backend
         except ImportError as exc:
-            raise BackendError(f"backend 'torch' needs torchvision ({exc.name} missing): pip install 'cer-live[train]'") from exc
+            raise BackendError(f"backend 'torch' needs torchvision ({exc.name} missing): {install_hint('train')}") from exc
 
         if source.torch_arch is None or source.torch_weights is None:
             raise BackendError(

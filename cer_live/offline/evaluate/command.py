@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from ...install import install_hint
 from ..errors import EvaluateError
 
 # The scoring modules load when the command runs: registering it imports nothing of the runtime.
@@ -57,7 +58,7 @@ def _need_matplotlib() -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise EvaluateError("--plot needs matplotlib: pip install -e '.[train]'") from None
+        raise EvaluateError(f"--plot needs matplotlib: {install_hint('train')}") from None
 
 
 def _csv(pred: Path, labels: Path) -> tuple[dict, dict[str, Any], str]:

@@ -8,17 +8,17 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ...install import install_hint
 from .errors import LabelError
 
 KEY_VARIABLE = "ANTHROPIC_API_KEY"
-INSTALL_HINT = "pip install -e '.[label]'"
 
 
 def import_sdk() -> Any:
     try:
         import anthropic
     except ImportError as exc:
-        raise LabelError(f"labelling needs the anthropic package ({exc.name} is missing): {INSTALL_HINT}") from exc
+        raise LabelError(f"labelling needs the anthropic package ({exc.name} is missing): {install_hint('label')}") from exc
     return anthropic
 
 

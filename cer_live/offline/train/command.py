@@ -12,8 +12,8 @@ from typing import Any
 from rich.console import Console
 
 from ...errors import CerLiveError
+from ...install import install_hint
 
-INSTALL = "training needs torch and torchvision ({} is missing): pip install -e '.[train]'"
 
 # CLI option -> config key; None values are options the user did not give.
 _OVERRIDES = {
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     try:
         from .session import TrainRequest, run_session
     except ImportError as exc:
-        raise CerLiveError(INSTALL.format(exc.name)) from exc
+        raise CerLiveError(f"training needs torch and torchvision ({exc.name} is missing): {install_hint('train')}") from exc
     request = TrainRequest(
         out=args.out,
         config_file=args.config,

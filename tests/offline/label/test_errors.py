@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cer_live.install import install_hint
+
 from .conftest import KEY, env_for, run_label
 
 
@@ -44,7 +46,7 @@ def test_missing_sdk_names_the_extra(api, sample, tmp_path):
     env["PYTHONPATH"] = str(tmp_path / "shadow")
     r = run_label(str(sample("single_face.jpg")), "--out", str(tmp_path / "o"), env=env)
     assert r.code == 2
-    assert "pip install -e '.[label]'" in _one_error_line(r.stderr)
+    assert install_hint("label") in _one_error_line(r.stderr)
 
 
 def test_bad_settings_fail_before_any_output(sample, tmp_path):

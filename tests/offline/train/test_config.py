@@ -7,6 +7,7 @@ import tomllib
 
 import pytest
 
+from cer_live.install import install_hint
 from cer_live.offline.errors import TrainError
 from cer_live.offline.train.config import TrainConfig, from_mapping, load_toml, to_toml
 from tests.helpers import ROOT, cli
@@ -47,5 +48,5 @@ def test_a_missing_torch_is_one_line_naming_the_extra(tmp_path):
     done = subprocess.run([sys.executable, "-m", "cer_live.cli", "train", "x", "--out", str(tmp_path / "o")],
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert done.returncode == 2, done.stderr
-    assert "pip install -e '.[train]'" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert install_hint("train") in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert cli("train", "--help").code == 0
