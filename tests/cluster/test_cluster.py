@@ -116,11 +116,24 @@ def _labels(path: Path) -> list[tuple]:
     return [(r["frame"], r.get("track"), r.get("label")) for r in read_jsonl(path) if r["type"] in ("face", "empty")]
 
 
-def test_sources_are_spread_over_both_nodes(outcome):
+def test_sources_are_placed_over_both_nodes(outcome):
     data = json.loads((outcome["tmp"] / "out" / "summary.json").read_text())
     assert outcome["nodes"] == 2
-    assert data["cluster"]["nodes"] == 2, data["cluster"]
+    # Where each worker runs at the end: a restarted worker (the test kills one) may come back
+    # on the other node, as the soft affinity allows, so only that every source has a node is fixed.
+    assert set(data["cluster"]["placement"]) == {"wolf", "door", "rtsp-cam"}
+    assert all(data["cluster"]["placement"].values()) and 1 <= data["cluster"]["nodes"] <= 2
     assert {s["name"] for s in data["sources"]} == {"wolf", "door", "rtsp-cam"}
+
+
+def test_placement_spreads_sources_over_the_live_nodes():
+    from cer_live.cluster.placement import alive_nodes, least_loaded
+
+    alive = alive_nodes([{"NodeID": "b", "Alive": True}, {"NodeID": "a", "Alive": True}, {"NodeID": "c", "Alive": False}])
+    placed: list[str | None] = []
+    for _ in range(3):
+        placed.append(least_loaded(alive, placed))
+    assert alive == ["a", "b"] and placed == ["a", "b", "a"]
 
 
 def test_each_file_source_gives_the_single_process_labels_frame_by_frame(outcome):
