@@ -44,7 +44,10 @@ def _recovery(jsonl: Path, seen: dict) -> None:
 
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="cer-live-cluster-bench-"))
-    files = [str(cut(fetch("WolfgangLanger_Pexels.mp4"), tmp / "wolf.mp4", FRAMES)), str(cut(fetch("face_noface.mov"), tmp / "door.mp4", FRAMES))]
+    files = [
+        str(cut(fetch("WolfgangLanger_Pexels.mp4"), tmp / "wolf.mp4", FRAMES)),
+        str(cut(fetch("face_noface.mov"), tmp / "door.mp4", FRAMES)),
+    ]
     load = os.getloadavg()
     single = Run(RunConfig(tuple(files), out=tmp / "single", video=False, show=False)).execute()
     single_fps = sum(r.frames for r in single.sources) / sum(r.wall_s for r in single.sources)
@@ -52,12 +55,16 @@ def main() -> None:
     ray.init(num_cpus=2, include_dashboard=False, namespace=NAMESPACE)
     start_s = time.perf_counter() - t0
     try:
-        cluster = ClusterRun(RunConfig(tuple(files), out=tmp / "cluster", video=False, show=False, ray="local")).execute()
+        cluster = ClusterRun(
+            RunConfig(tuple(files), out=tmp / "cluster", video=False, show=False, ray="local")
+        ).execute()
         cluster_fps = sum(r.frames for r in cluster.sources) / max(r.wall_s for r in cluster.sources)
         seen: dict = {}
         killer = threading.Thread(target=_recovery, args=(tmp / "faulty" / "wolf.jsonl", seen), daemon=True)
         killer.start()
-        faulty = ClusterRun(RunConfig(tuple(files[:1]), out=tmp / "faulty", video=False, show=False, ray="local")).execute()
+        faulty = ClusterRun(
+            RunConfig(tuple(files[:1]), out=tmp / "faulty", video=False, show=False, ray="local")
+        ).execute()
         killer.join(timeout=60)
     finally:
         ray.shutdown()

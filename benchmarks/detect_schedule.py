@@ -51,7 +51,7 @@ def run_once(video: Path, out: Path, **options) -> tuple[dict, list[dict]]:
         "detect_ms_p50": stages["detect"]["p50"],
         "detect_ms_mean": stages["detect"]["mean"],
         "detect_ms_p95": stages["detect"]["p95"],
-        "calls": {k[len("detect_"):]: v["n"] for k, v in stages.items() if k.startswith("detect_")},
+        "calls": {k[len("detect_") :]: v["n"] for k, v in stages.items() if k.startswith("detect_")},
     }
     return figures, records
 
@@ -62,7 +62,9 @@ def window(rows: dict[int, list[dict]], start: int, length: int) -> dict[int, li
 
 def frame_detect_ms(records: list[dict], start: int, length: int) -> float:
     """The slowest detect stage of a frame in the window (ms)."""
-    seen = [r["latency_ms"].get("detect", 0.0) for r in records if "frame" in r and start <= r["frame"] < start + length]
+    seen = [
+        r["latency_ms"].get("detect", 0.0) for r in records if "frame" in r and start <= r["frame"] < start + length
+    ]
     return round(max(seen), 1) if seen else 0.0
 
 
@@ -107,7 +109,11 @@ def compare(video: Path, repeats: int, tmp: Path, worst: tuple[int, ...]) -> dic
 def machine() -> dict:
     cpu = ""
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
@@ -146,7 +152,9 @@ def main() -> None:
     partial = RESULTS.with_suffix(".json.partial")
     partial.write_text(json.dumps(saved, indent=2) + "\n")
     partial.replace(RESULTS)
-    print(f"saved {RESULTS.relative_to(ROOT)}; load average before {saved['load_average_before']}, after {saved['load_average_after']}")
+    print(
+        f"saved {RESULTS.relative_to(ROOT)}; load average before {saved['load_average_before']}, after {saved['load_average_after']}"
+    )
 
 
 def print_row(r: dict) -> None:
@@ -158,7 +166,9 @@ def print_row(r: dict) -> None:
         f"landmarks p50 {kept['landmark_px_p50']} px p95 {kept['landmark_px_p95']} px), rows {auto['det_rows']}"
     )
     for name, w in r.get("worst_case", {}).items():
-        print(f"  worst case {name}: kept {w['kept_share']:.1%}, slowest detect auto {w['auto_slowest_detect_ms']} ms, full {w['full_native_slowest_detect_ms']} ms")
+        print(
+            f"  worst case {name}: kept {w['kept_share']:.1%}, slowest detect auto {w['auto_slowest_detect_ms']} ms, full {w['full_native_slowest_detect_ms']} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -118,14 +118,27 @@ def main() -> None:
     report = {
         "producer": f"{PRODUCER} benchmarks/detectors.py",
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load_avg_before": load_before, "load_avg_after": os.getloadavg()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "load_avg_before": load_before,
+            "load_avg_after": os.getloadavg(),
+        },
         "threads": args.threads,
         "videos": results,
     }
     table = Table("video", "detector", "ms p50", "fps", "faces/frame", "frames with face", "matched")
     for video in results:
         for key, row in video["detectors"].items():
-            table.add_row(video["video"], key, str(row["ms_p50"]), str(row["fps"]), str(row["faces_per_frame"]), str(row["frames_with_face"]), str(row["matched_reference"]))
+            table.add_row(
+                video["video"],
+                key,
+                str(row["ms_p50"]),
+                str(row["fps"]),
+                str(row["faces_per_frame"]),
+                str(row["frames_with_face"]),
+                str(row["matched_reference"]),
+            )
     console.print(table)
     console.print(f"load average before {load_before}, after {report['machine']['load_avg_after']}")
     out = ROOT / "benchmarks" / "results" / "detectors.json"

@@ -35,13 +35,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cer_live import PRODUCER, samples  # noqa: E402
+from cer_live.bench.machine import cpu_model  # noqa: E402
 from cer_live.cache import cache_dir  # noqa: E402
+from cer_live.faces.detect import RetinaFaceDetector  # noqa: E402
 from cer_live.models import backends  # noqa: E402
 from cer_live.models.backends import BackendOptions  # noqa: E402
-from cer_live.faces.detect import RetinaFaceDetector  # noqa: E402
 from cer_live.models.ensemble import Ensemble  # noqa: E402
 from cer_live.models.packs import load_pack  # noqa: E402
-from cer_live.bench.machine import cpu_model  # noqa: E402
 
 FIVE = ("mobilenet_v2", "resnet18", "resnet152", "densenet121", "densenet201")
 
@@ -93,9 +93,7 @@ def main() -> None:
     from cer_live.faces.align import align
     from cer_live.models.preprocess import to_tensor
 
-    batch = to_tensor(
-        align(image, dets, spec.template, spec.size), spec.colour, spec.mean, spec.std
-    )
+    batch = to_tensor(align(image, dets, spec.template, spec.size), spec.colour, spec.mean, spec.std)
     faces = len(batch)
     print(
         f"{faces} faces per batch, {len(pack.members)} members, {args.threads} threads, {args.rounds} rounds",
@@ -106,9 +104,7 @@ def main() -> None:
     whole: list[float] = []
     for r in range(args.rounds):
         for member in ensemble.members:
-            standalone[member.spec.name].append(
-                timed(lambda m=member: m.engine.infer(batch), 2)
-            )
+            standalone[member.spec.name].append(timed(lambda m=member: m.engine.infer(batch), 2))
         whole.append(timed(lambda: ensemble.score(image, dets), 2))
         print(
             f"round {r + 1}: ensemble {whole[-1]:.0f} ms, members {sum(v[-1] for v in standalone.values()):.0f} ms",
@@ -131,17 +127,10 @@ def main() -> None:
         )
 
     # Two members at a time with one thread each, against one at a time with two threads.
-    single = [
-        backends.create("onnxruntime", m.spec.source, BackendOptions(threads=1))
-        for m in ensemble.members
-    ]
+    single = [backends.create("onnxruntime", m.spec.source, BackendOptions(threads=1)) for m in ensemble.members]
     with ThreadPoolExecutor(2) as pool:
-        concurrent_ms = timed(
-            lambda: list(pool.map(lambda e: e.infer(batch), single)), args.rounds
-        )
-    sequential_ms = timed(
-        lambda: [m.engine.infer(batch) for m in ensemble.members], args.rounds
-    )
+        concurrent_ms = timed(lambda: list(pool.map(lambda e: e.infer(batch), single)), args.rounds)
+    sequential_ms = timed(lambda: [m.engine.infer(batch) for m in ensemble.members], args.rounds)
 
     fused_ms = None
     if "fused" in pack.manifest:

@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.ensemble_cpu import ensure_pack  # noqa: E402
 from cer_live import PRODUCER  # noqa: E402
+from cer_live.errors import CerLiveError  # noqa: E402
 from cer_live.models import backends  # noqa: E402
 from cer_live.models.backends import BackendOptions  # noqa: E402
-from cer_live.errors import CerLiveError  # noqa: E402
 from cer_live.models.packs import load_pack  # noqa: E402
 
 BATCHES = (1, 2, 4, 8, 16, 32, 64)
@@ -47,11 +47,7 @@ def gpu_name() -> str:
 
 
 def bench(engines: list, batch: int) -> float:
-    x = (
-        np.random.default_rng(batch)
-        .normal(0, 0.25, (batch, 3, 224, 224))
-        .astype(np.float32)
-    )
+    x = np.random.default_rng(batch).normal(0, 0.25, (batch, 3, 224, 224)).astype(np.float32)
     for _ in range(5):
         for e in engines:
             e.infer(x)
@@ -76,9 +72,7 @@ def main() -> None:
     results: dict[str, dict] = {}
     for item in args.backends.split(","):
         name, _, precision = item.partition(":")
-        options = BackendOptions(
-            device="cuda", precision=precision or "fp16", max_batch=max(BATCHES)
-        )
+        options = BackendOptions(device="cuda", precision=precision or "fp16", max_batch=max(BATCHES))
         try:
             engines = [backends.create(name, m.source, options) for m in pack.members]
         except CerLiveError as exc:

@@ -68,10 +68,21 @@ def main() -> None:
     start = min(r["t"] for r in frames.values())
     per_minute = []
     for minute in range(int(np.ceil(args.minutes))):
-        ages = [r["latency_ms"]["capture_to_output"] for r in frames.values() if minute * 60 <= r["t"] - start < (minute + 1) * 60]
+        ages = [
+            r["latency_ms"]["capture_to_output"]
+            for r in frames.values()
+            if minute * 60 <= r["t"] - start < (minute + 1) * 60
+        ]
         if ages:
             p50, p95 = np.percentile(ages, [50, 95])
-            per_minute.append({"minute": minute + 1, "frames": len(ages), "p50_ms": round(float(p50), 2), "p95_ms": round(float(p95), 2)})
+            per_minute.append(
+                {
+                    "minute": minute + 1,
+                    "frames": len(ages),
+                    "p50_ms": round(float(p50), 2),
+                    "p95_ms": round(float(p95), 2),
+                }
+            )
     settled = [v for t, v in rss if t >= 30] or [v for _, v in rss]
     report = {
         "producer": f"{PRODUCER} benchmarks/live_soak.py",
@@ -82,8 +93,13 @@ def main() -> None:
         "fps": summary["fps"],
         "dropped_frames": summary["dropped_frames"],
         "reconnects": sum(e["event"] == "recovered" for e in events),
-        "rss_mib": {"first": rss[0][1], "after_30_s": settled[0], "end": rss[-1][1], "max": max(v for _, v in rss),
-                    "growth_after_30_s_pct": round(100 * (settled[-1] - settled[0]) / settled[0], 2)},
+        "rss_mib": {
+            "first": rss[0][1],
+            "after_30_s": settled[0],
+            "end": rss[-1][1],
+            "max": max(v for _, v in rss),
+            "growth_after_30_s_pct": round(100 * (settled[-1] - settled[0]) / settled[0], 2),
+        },
         "capture_to_output_ms_per_minute": per_minute,
         "latency_ms": summary["latency_ms"],
         "rss_samples": rss,

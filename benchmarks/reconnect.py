@@ -70,8 +70,12 @@ def one_outage(server: RtspServer, reader: Reader, down_s: float, start_cost_s: 
         raise SystemExit("no frame within 30 s of the server coming back")
     first = reader.since(back, "frame")[0]
     attempts = len(reader.since(killed, "retrying"))
-    return {"down_s": round(back - killed, 3), "recovery_s": round(first - back, 3), "attempts": attempts,
-            "probes": getattr(reader.source, "probes", 0) - probes}
+    return {
+        "down_s": round(back - killed, 3),
+        "recovery_s": round(first - back, 3),
+        "attempts": attempts,
+        "probes": getattr(reader.source, "probes", 0) - probes,
+    }
 
 
 def main() -> None:

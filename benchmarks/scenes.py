@@ -27,7 +27,14 @@ from cer_live.models.backends import BackendOptions
 from cer_live.models.packs import load_pack
 from cer_live.sources.images import read_image
 
-STILLS = ("multi_face.jpg", "single_face.jpg", "0-f1-su-ph.jpg", "0-f15-hao-ph.jpg", "15-f13-anc-ph.jpg", "45-m7-di-ph.jpg")
+STILLS = (
+    "multi_face.jpg",
+    "single_face.jpg",
+    "0-f1-su-ph.jpg",
+    "0-f15-hao-ph.jpg",
+    "15-f13-anc-ph.jpg",
+    "45-m7-di-ph.jpg",
+)
 VIDEO = "WolfgangLanger_Pexels.mp4"
 
 
@@ -104,14 +111,22 @@ def _background(width: int, height: int, seed: int) -> np.ndarray:
     return cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
 
 
-def _paste(canvas: np.ndarray, source: np.ndarray, box: tuple[float, ...], centre: tuple[float, float], height: float) -> None:
+def _paste(
+    canvas: np.ndarray, source: np.ndarray, box: tuple[float, ...], centre: tuple[float, float], height: float
+) -> None:
     """Source face scaled to `height`, centred at `centre`, blended through a soft ellipse."""
     x1, y1, x2, y2 = box
     scale = height / (y2 - y1)
     side = int(math.ceil(height * 2.0))
     src_c = ((x1 + x2) / 2, (y1 + y2) / 2)
     matrix = np.float32([[scale, 0, side / 2 - src_c[0] * scale], [0, scale, side / 2 - src_c[1] * scale]])
-    patch = cv2.warpAffine(source, matrix, (side, side), flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    patch = cv2.warpAffine(
+        source,
+        matrix,
+        (side, side),
+        flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
     mask = np.zeros((side, side), np.float32)
     cv2.ellipse(mask, (side // 2, side // 2), (int(height * 0.62), int(height * 0.78)), 0, 0, 360, 1.0, -1)
     mask = cv2.GaussianBlur(mask, (0, 0), max(1.0, height * 0.06))[..., None]
@@ -148,7 +163,9 @@ def render(specs: tuple[FaceSpec, ...], width: int, height: int, frames: int, fa
         yield canvas
 
 
-def build_scene(path: Path, width: int = 1280, height: int = 720, frames: int = 240, face_scale: float = 1.0, fps: float = 24.0) -> Path:
+def build_scene(
+    path: Path, width: int = 1280, height: int = 720, frames: int = 240, face_scale: float = 1.0, fps: float = 24.0
+) -> Path:
     """Writes the scene as an MP4 (OpenCV's mp4v) and returns its path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
@@ -195,7 +212,10 @@ def agreement(reference: dict[int, list[dict]], other: dict[int, list[dict]], mi
     for frame in sorted(set(reference) | set(other)):
         ref, oth = reference.get(frame, []), other.get(frame, [])
         total += len(ref)
-        iou = iou_matrix(np.array([r["box"] for r in ref], float).reshape(-1, 4), np.array([o["box"] for o in oth], float).reshape(-1, 4))
+        iou = iou_matrix(
+            np.array([r["box"] for r in ref], float).reshape(-1, 4),
+            np.array([o["box"] for o in oth], float).reshape(-1, 4),
+        )
         used: set[int] = set()
         for i in np.argsort(-iou.max(axis=1)) if iou.size else []:
             j = int(np.argmax(np.where([k in used for k in range(len(oth))], -1, iou[i])))
@@ -207,5 +227,8 @@ def agreement(reference: dict[int, list[dict]], other: dict[int, list[dict]], mi
             dists.append(d)
             rel.append(d / max(1.0, ref[i]["box"][3] - ref[i]["box"][1]))
         extra += len(oth) - len(used)
-    p = (lambda v, q: float(np.percentile(v, q)) if v else 0.0)
+
+    def p(v: list[float], q: float) -> float:
+        return float(np.percentile(v, q)) if v else 0.0
+
     return Agreement(total, kept, extra, round(p(dists, 50), 2), round(p(dists, 95), 2), round(p(rel, 95), 4))

@@ -75,7 +75,7 @@ def _measure(jsonls: list[Path], pids: list[int], window: float, timeout: float 
     time.sleep(window)
     cpu1, elapsed = sum(_cpu_s(pid) for pid in pids), time.monotonic() - t0
     streams = []
-    for path, offset, dropped0 in zip(jsonls, offsets, before):
+    for path, offset, dropped0 in zip(jsonls, offsets, before, strict=False):
         rows, _ = _rows(path, offset)
         frames = {r["frame"]: r for r in rows}
         ages = [r["latency_ms"]["capture_to_output"] for r in frames.values()]
@@ -95,7 +95,10 @@ def _measure(jsonls: list[Path], pids: list[int], window: float, timeout: float 
 
 
 def _holds(result: dict) -> bool:
-    return all(s["fps"] >= HOLD_FPS and s["dropped"] == 0 and s["p95_ms"] is not None and s["p95_ms"] <= P95_MS for s in result["streams"])
+    return all(
+        s["fps"] >= HOLD_FPS and s["dropped"] == 0 and s["p95_ms"] is not None and s["p95_ms"] <= P95_MS
+        for s in result["streams"]
+    )
 
 
 def one_process(video: Path, n: int, window: float) -> dict:
@@ -116,9 +119,11 @@ def separate_processes(video: Path, n: int, window: float) -> dict:
     with ExitStack() as stack:
         outs = [Path(stack.enter_context(tempfile.TemporaryDirectory())) for _ in range(n)]
         servers = [stack.enter_context(RtspServer(video, mount=f"cam{i}")) for i in range(n)]
-        procs = [_start([s.url], out) for s, out in zip(servers, outs)]
+        procs = [_start([s.url], out) for s, out in zip(servers, outs, strict=False)]
         try:
-            result = _measure([out / f"rtsp-cam{i}.jsonl" for i, out in enumerate(outs)], [p.pid for p in procs], window, timeout=120)
+            result = _measure(
+                [out / f"rtsp-cam{i}.jsonl" for i, out in enumerate(outs)], [p.pid for p in procs], window, timeout=120
+            )
         finally:
             _stop(procs, outs)
     result["holds"] = _holds(result)
@@ -135,9 +140,13 @@ def _stop(procs: list[subprocess.Popen], outs: list[Path]) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counts", default="1,2,4,6,8,10", help="stream counts to try, in order (stops after two that fail)")
+    parser.add_argument(
+        "--counts", default="1,2,4,6,8,10", help="stream counts to try, in order (stops after two that fail)"
+    )
     parser.add_argument("--window", type=float, default=6.0, help="seconds measured per trial (the clip lasts 20 s)")
-    parser.add_argument("--compare", type=int, help="N for the one-process-each comparison (default: the largest N tried)")
+    parser.add_argument(
+        "--compare", type=int, help="N for the one-process-each comparison (default: the largest N tried)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "streams.json")
     args = parser.parse_args()
     video = samples.fetch("WolfgangLanger_Pexels.mp4")
@@ -155,14 +164,22 @@ def main() -> None:
     compare_n = args.compare or max(trials)
     batched = trials.get(compare_n) or one_process(video, compare_n, args.window)
     alone = separate_processes(video, compare_n, args.window)
-    print(f"{compare_n} streams, one process each: total {alone['total_fps']:.1f} fps, cpu {alone['cpu_ms_per_frame']} ms/frame", flush=True)
+    print(
+        f"{compare_n} streams, one process each: total {alone['total_fps']:.1f} fps, cpu {alone['cpu_ms_per_frame']} ms/frame",
+        flush=True,
+    )
     holding = [n for n, r in trials.items() if r["holds"]]
     report = {
         "producer": f"{PRODUCER} benchmarks/streams.py",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-        "settings": {"pack": "default", "video": False, "stream": "640x360 H.264 24 fps over loopback RTSP (tcp)", "window_s": args.window,
-                     "holds_when": f"every stream >= {HOLD_FPS:.1f} fps, 0 dropped, capture-to-output p95 <= {P95_MS:g} ms"},  # fmt: skip
+        "settings": {
+            "pack": "default",
+            "video": False,
+            "stream": "640x360 H.264 24 fps over loopback RTSP (tcp)",
+            "window_s": args.window,
+            "holds_when": f"every stream >= {HOLD_FPS:.1f} fps, 0 dropped, capture-to-output p95 <= {P95_MS:g} ms",
+        },  # fmt: skip
         "largest_count_that_holds": max(holding) if holding else 0,
         "single_stream": trials.get(1),
         "trials": {str(n): r for n, r in trials.items()},

@@ -32,14 +32,20 @@ HANDED_OVER = {
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS keeps a value given before the sub-command from being reset by the sub-parser.
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="verbose logs and full tracebacks")
-    parser = argparse.ArgumentParser(prog="cer-live", description="Real-time compound facial expression recognition.", parents=[common])
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="verbose logs and full tracebacks"
+    )
+    parser = argparse.ArgumentParser(
+        prog="cer-live", description="Real-time compound facial expression recognition.", parents=[common]
+    )
     parser.add_argument("--version", action="version", version=PRODUCER)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f".commands.{name}", __package__).add_parser(sub, [common])
     for name, (_, help_text) in HANDED_OVER.items():
-        opaque = sub.add_parser(name, help=f"{help_text}; see 'cer-live {name} --help'", add_help=False, prefix_chars="\x00")
+        opaque = sub.add_parser(
+            name, help=f"{help_text}; see 'cer-live {name} --help'", add_help=False, prefix_chars="\x00"
+        )
         opaque.add_argument("handed_over", nargs="*")
     return parser
 

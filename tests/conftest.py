@@ -13,8 +13,6 @@ def sample():
     return samples.fetch
 
 
-
-
 FIVE = ("mobilenet_v2", "resnet18", "resnet152", "densenet121", "densenet201")
 
 

@@ -8,12 +8,38 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cer_live"
-RUNTIME = ("run", "sources", "faces", "models", "sinks", "messages.py", "classes.py", "errors.py", "cache.py", "cli.py",
-           "commands/run.py", "commands/packs.py", "commands/sample.py")
-FORBIDDEN = ("cer_live.export", "cer_live.offline", "cer_live.bench", "cer_live.convert", "cer_live.cluster", "ray",
-             "torch", "torchvision", "onnx", "h5py")
+RUNTIME = (
+    "run",
+    "sources",
+    "faces",
+    "models",
+    "sinks",
+    "messages.py",
+    "classes.py",
+    "errors.py",
+    "cache.py",
+    "cli.py",
+    "commands/run.py",
+    "commands/packs.py",
+    "commands/sample.py",
+)
+FORBIDDEN = (
+    "cer_live.export",
+    "cer_live.offline",
+    "cer_live.bench",
+    "cer_live.convert",
+    "cer_live.cluster",
+    "ray",
+    "torch",
+    "torchvision",
+    "onnx",
+    "h5py",
+)
 # The optional torch backend is torch by nature; it loads only when --backend torch is chosen.
-ALLOWED = {"models/backends/torch.py": ("torch", "torchvision"), "models/backends/torch_architectures.py": ("torch", "torchvision")}
+ALLOWED = {
+    "models/backends/torch.py": ("torch", "torchvision"),
+    "models/backends/torch_architectures.py": ("torch", "torchvision"),
+}
 
 
 def _module_name(path: Path) -> str:
@@ -55,7 +81,9 @@ def test_no_arrow_from_the_runtime_to_export_offline_bench_or_torch():
     wrong = []
     for path in _runtime_files():
         allowed = ALLOWED.get(path.relative_to(PACKAGE).as_posix(), ())
-        wrong += [f"{path.relative_to(PACKAGE)} -> {name}" for name in sorted(_imports(path)) if _forbidden(name, allowed)]
+        wrong += [
+            f"{path.relative_to(PACKAGE)} -> {name}" for name in sorted(_imports(path)) if _forbidden(name, allowed)
+        ]
     assert not wrong, wrong
 
 
@@ -71,4 +99,6 @@ def test_the_check_sees_lazy_and_relative_imports(tmp_path):
 def test_pack_schema_reads_plain_data_not_the_detector_or_aligner():
     names = _imports(PACKAGE / "models" / "packs.py")
     assert not {"cer_live.faces.detect", "cer_live.faces.align"} & names
-    assert not any(n.startswith("cer_live.samples") for n in _imports(PACKAGE / "models" / "backends" / "plan_cache.py"))
+    assert not any(
+        n.startswith("cer_live.samples") for n in _imports(PACKAGE / "models" / "backends" / "plan_cache.py")
+    )

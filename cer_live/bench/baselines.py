@@ -54,7 +54,9 @@ def retinaface_fps(video: Path, limit: int, size: tuple[int, int] | None, score:
         t0 = time.perf_counter()
         if size is not None and image.shape[:2] != size:
             image = cv2.resize(image, (size[1], size[0]), interpolation=cv2.INTER_AREA)
-        faces = retinaface.detect_faces(np.ascontiguousarray(image[..., ::-1]), score_threshold=score, nms_threshold=nms)
+        faces = retinaface.detect_faces(
+            np.ascontiguousarray(image[..., ::-1]), score_threshold=score, nms_threshold=nms
+        )
         total += time.perf_counter() - t0
         frames += 1
         found += bool(faces)
@@ -66,7 +68,11 @@ def peer_status() -> dict[str, Any]:
     """Whether the peer library can be measured here, and why not."""
     if importlib.util.find_spec(PEER) is None:
         return {"name": PEER, "status": "absent", "note": PEER_ABSENT}
-    return {"name": PEER, "status": "available", "note": "fer.FER().detect_emotions per frame (OpenCV Haar faces + its mini-Xception)"}
+    return {
+        "name": PEER,
+        "status": "available",
+        "note": "fer.FER().detect_emotions per frame (OpenCV Haar faces + its mini-Xception)",
+    }
 
 
 def peer_fps(video: Path, limit: int) -> float:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ..install import install_hint
 from ..errors import CerLiveError
+from ..install import install_hint
 from . import config as cfgmod
 from .config import BenchConfig
 from .errors import BenchArgError
@@ -23,15 +23,38 @@ HELP = "latency benchmark: every stage, sweeps, and baselines measured in the sa
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("bench", help=HELP, description=HELP)
-    p.add_argument("--out", type=Path, required=True, help="folder for bench.json and the PNG plots (created if missing)")
+    p.add_argument(
+        "--out", type=Path, required=True, help="folder for bench.json and the PNG plots (created if missing)"
+    )
     p.add_argument("--pack", default="default", help="model pack name or folder (default: default)")
-    p.add_argument("--backend", default="all", help="members' engines to sweep: all, or a comma list of onnxruntime, torch, tensorrt")
-    p.add_argument("--source", default="sample", help="video FILE, 'sample' (the bundled clip; default) or 'synthetic' (tiled real faces)")
-    p.add_argument("--faces", help=f"faces per frame to sweep (default {cfgmod.QUICK['faces']}; --full {cfgmod.FULL['faces']})")
-    p.add_argument("--batch", help=f"batch sizes to sweep (default {cfgmod.QUICK['batch']}; --full {cfgmod.FULL['batch']})")
-    p.add_argument("--resolution", help=f"frame sizes to sweep (default {cfgmod.QUICK['resolution']}; --full {cfgmod.FULL['resolution']})")
-    p.add_argument("--repeats", type=int, help=f"repeats of every measurement (default {cfgmod.QUICK['repeats']}; --full {cfgmod.FULL['repeats']})")
-    p.add_argument("--frames", type=int, help=f"source frames per repeat, 0 = all (default {cfgmod.QUICK['frames']}; --full all)")
+    p.add_argument(
+        "--backend",
+        default="all",
+        help="members' engines to sweep: all, or a comma list of onnxruntime, torch, tensorrt",
+    )
+    p.add_argument(
+        "--source",
+        default="sample",
+        help="video FILE, 'sample' (the bundled clip; default) or 'synthetic' (tiled real faces)",
+    )
+    p.add_argument(
+        "--faces", help=f"faces per frame to sweep (default {cfgmod.QUICK['faces']}; --full {cfgmod.FULL['faces']})"
+    )
+    p.add_argument(
+        "--batch", help=f"batch sizes to sweep (default {cfgmod.QUICK['batch']}; --full {cfgmod.FULL['batch']})"
+    )
+    p.add_argument(
+        "--resolution",
+        help=f"frame sizes to sweep (default {cfgmod.QUICK['resolution']}; --full {cfgmod.FULL['resolution']})",
+    )
+    p.add_argument(
+        "--repeats",
+        type=int,
+        help=f"repeats of every measurement (default {cfgmod.QUICK['repeats']}; --full {cfgmod.FULL['repeats']})",
+    )
+    p.add_argument(
+        "--frames", type=int, help=f"source frames per repeat, 0 = all (default {cfgmod.QUICK['frames']}; --full all)"
+    )
     p.add_argument("--threads", type=int, default=2, help="inference threads per model (default 2, as cer-live run)")
     p.add_argument("--det-size", type=int, help="detector input long side (pack default: 320)")
     p.add_argument("--no-live", action="store_true", help="skip the loopback RTSP latency run")
@@ -70,10 +93,16 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
 def command_line(cfg: BenchConfig) -> str:
     """The run as a command a reader can repeat."""
     parts = [
-        "cer-live bench", f"--pack {cfg.pack}", f"--backend {','.join(cfg.backends)}", f"--source {cfg.source}",
-        f"--faces {','.join(map(str, cfg.faces))}", f"--batch {','.join(map(str, cfg.batch))}",
-        f"--resolution {','.join(f'{w}x{h}' for w, h in cfg.resolutions)}", f"--repeats {cfg.repeats}",
-        f"--frames {cfg.frames}", f"--threads {cfg.threads}",
+        "cer-live bench",
+        f"--pack {cfg.pack}",
+        f"--backend {','.join(cfg.backends)}",
+        f"--source {cfg.source}",
+        f"--faces {','.join(map(str, cfg.faces))}",
+        f"--batch {','.join(map(str, cfg.batch))}",
+        f"--resolution {','.join(f'{w}x{h}' for w, h in cfg.resolutions)}",
+        f"--repeats {cfg.repeats}",
+        f"--frames {cfg.frames}",
+        f"--threads {cfg.threads}",
     ]
     parts += [f"--det-size {cfg.det_size}"] if cfg.det_size else []
     parts += ["--no-live"] if not cfg.live else []
@@ -87,7 +116,9 @@ def _check_out(cfg: BenchConfig) -> None:
 
     taken = [n for n in (REPORT_NAME, *PLOTS) if (cfg.out / n).exists()]
     if taken and not cfg.force:
-        raise BenchArgError(f"'{cfg.out}' already holds {', '.join(taken)}; choose another --out or add --force to replace them")
+        raise BenchArgError(
+            f"'{cfg.out}' already holds {', '.join(taken)}; choose another --out or add --force to replace them"
+        )
 
 
 def run(args: argparse.Namespace, console: Console) -> int:

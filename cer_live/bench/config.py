@@ -9,8 +9,22 @@ from .errors import BenchArgError
 
 BACKENDS = ("onnxruntime", "torch", "tensorrt")
 ALIASES = {"ort": "onnxruntime", "trt": "tensorrt"}
-QUICK = {"faces": "1,2,4,8", "batch": "1,4,16", "resolution": "640x360,1280x720", "frames": 48, "clip_frames": 36, "repeats": 3}
-FULL = {"faces": "1,2,4,8,16", "batch": "1,2,4,8,16,32,64", "resolution": "640x360,1280x720,1920x1080", "frames": 0, "clip_frames": 120, "repeats": 5}
+QUICK = {
+    "faces": "1,2,4,8",
+    "batch": "1,4,16",
+    "resolution": "640x360,1280x720",
+    "frames": 48,
+    "clip_frames": 36,
+    "repeats": 3,
+}
+FULL = {
+    "faces": "1,2,4,8,16",
+    "batch": "1,2,4,8,16,32,64",
+    "resolution": "640x360,1280x720,1920x1080",
+    "frames": 0,
+    "clip_frames": 120,
+    "repeats": 5,
+}
 MAX_BATCH = 1024
 MAX_FACES = 64
 
@@ -42,7 +56,9 @@ def _ints(flag: str, text: str, low: int, high: int) -> tuple[int, ...]:
     except ValueError:
         values = ()
     if not values or any(not low <= v <= high for v in values):
-        raise BenchArgError(f"bad {flag} '{text}'; give a comma list of whole numbers from {low} to {high}, e.g. {flag} 1,4,16")
+        raise BenchArgError(
+            f"bad {flag} '{text}'; give a comma list of whole numbers from {low} to {high}, e.g. {flag} 1,4,16"
+        )
     return tuple(sorted(set(values)))
 
 
@@ -58,7 +74,9 @@ def parse_resolutions(text: str) -> tuple[tuple[int, int], ...]:
     out = []
     for item in (v.strip() for v in text.split(",")):
         width, sep, height = item.lower().partition("x")
-        if not (sep and width.isdigit() and height.isdigit() and 64 <= int(width) <= 7680 and 64 <= int(height) <= 4320):
+        if not (
+            sep and width.isdigit() and height.isdigit() and 64 <= int(width) <= 7680 and 64 <= int(height) <= 4320
+        ):
             raise BenchArgError(
                 f"bad --resolution '{item}' in '{text}'; give WIDTHxHEIGHT pairs from 64x64 to 7680x4320, e.g. 640x360,1280x720"
             )

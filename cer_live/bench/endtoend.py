@@ -27,7 +27,9 @@ def _pipeline(analyser: runtime.Analyser, video: Path, limit: int, scratch: Path
         shutil.rmtree(out, ignore_errors=True)
 
 
-def _contenders(analyser: runtime.Analyser, video: Path, limit: int, scratch: Path, peer: bool) -> dict[str, Callable[[], float]]:
+def _contenders(
+    analyser: runtime.Analyser, video: Path, limit: int, scratch: Path, peer: bool
+) -> dict[str, Callable[[], float]]:
     probe = runtime.open_file(video, 1)
     height, width = next(f for f in probe.frames() if isinstance(f, runtime.Frame)).image.shape[:2]
     probe.close()
@@ -46,7 +48,9 @@ def _contenders(analyser: runtime.Analyser, video: Path, limit: int, scratch: Pa
     return runs
 
 
-def compare(analyser: runtime.Analyser, video: Path, limit: int, repeats: int, scratch: Path, tick: Callable[[], None]) -> dict[str, Any]:
+def compare(
+    analyser: runtime.Analyser, video: Path, limit: int, repeats: int, scratch: Path, tick: Callable[[], None]
+) -> dict[str, Any]:
     peer = baselines.peer_status()
     runs = _contenders(analyser, video, limit, scratch, peer["status"] == "available")
     fps: dict[str, list[float]] = defaultdict(list)
@@ -58,9 +62,7 @@ def compare(analyser: runtime.Analyser, video: Path, limit: int, repeats: int, s
     last = _pipeline(analyser, video, limit, scratch, True)
     figures = {name: spread(values) for name, values in fps.items()}
     e2e = median(fps["pipeline"])
-    ratios = {
-        f"pipeline_vs_{name}": ratio(e2e, median(values)) for name, values in fps.items() if name != "pipeline"
-    }
+    ratios = {f"pipeline_vs_{name}": ratio(e2e, median(values)) for name, values in fps.items() if name != "pipeline"}
     if "peer" not in fps:
         ratios["pipeline_vs_peer"] = None
     return {"fps": figures, "ratios": ratios, "peer": peer, "pipeline_report": _slim(last)}

@@ -23,7 +23,9 @@ def gpu_name() -> str | None:
     if shutil.which("nvidia-smi") is None:
         return None
     try:
-        done = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True, timeout=10)
+        done = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True, timeout=10
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     names = [line.strip() for line in done.stdout.splitlines() if line.strip()]
@@ -93,7 +95,7 @@ def shared_upload_runner(models: list[bytes], batch: np.ndarray) -> Callable[[],
 
     def run() -> list[np.ndarray]:
         shared = ort.OrtValue.ortvalue_from_numpy(batch, "cuda", 0)
-        for session, binding in zip(sessions, bindings):
+        for session, binding in zip(sessions, bindings, strict=False):
             binding.bind_ortvalue_input(session.get_inputs()[0].name, shared)
             for out in session.get_outputs():
                 binding.bind_output(out.name, "cuda")
@@ -103,7 +105,9 @@ def shared_upload_runner(models: list[bytes], batch: np.ndarray) -> Callable[[],
     return run
 
 
-def upload_comparison(models: list[bytes], engines_infer: Callable[[], Any], batch: np.ndarray, repeats: int) -> dict[str, Any]:
+def upload_comparison(
+    models: list[bytes], engines_infer: Callable[[], Any], batch: np.ndarray, repeats: int
+) -> dict[str, Any]:
     """Per-member numpy in and out (today's path) against one shared device upload; the faster is named."""
     try:
         shared = shared_upload_runner(models, batch)
@@ -134,5 +138,7 @@ def probe() -> dict[str, Any]:
         "onnxruntime_cuda_provider": "CUDAExecutionProvider" in ort.get_available_providers(),
         "torch_installed": importlib.util.find_spec("torch") is not None,
         "tensorrt_installed": importlib.util.find_spec("tensorrt") is not None,
-        "note": None if name else "no NVIDIA GPU on this machine: the CUDA, torch FP16 and TensorRT rows are skipped, unmeasured",
+        "note": None
+        if name
+        else "no NVIDIA GPU on this machine: the CUDA, torch FP16 and TensorRT rows are skipped, unmeasured",
     }

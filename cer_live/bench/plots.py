@@ -7,7 +7,13 @@ from typing import Any
 
 import numpy as np
 
-PLOTS = ("latency_cdf.png", "stage_breakdown.png", "throughput_vs_batch.png", "fps_vs_faces.png", "fps_vs_resolution.png")
+PLOTS = (
+    "latency_cdf.png",
+    "stage_breakdown.png",
+    "throughput_vs_batch.png",
+    "fps_vs_faces.png",
+    "fps_vs_resolution.png",
+)
 
 
 def _pyplot() -> Any:
@@ -75,7 +81,15 @@ def throughput_vs_batch(plt: Any, report: dict[str, Any], path: Path, machine: s
     ax.set_ylim(bottom=0)
     ax.grid(True, which="both", alpha=0.3)
     if skipped:
-        ax.text(0.01, 0.98, "not measured here: " + "; ".join(skipped), transform=ax.transAxes, fontsize=7, va="top", wrap=True)
+        ax.text(
+            0.01,
+            0.98,
+            "not measured here: " + "; ".join(skipped),
+            transform=ax.transAxes,
+            fontsize=7,
+            va="top",
+            wrap=True,
+        )
     ax.legend(fontsize=8, loc="lower right")
     _save(plt, fig, ax, "Members' throughput against batch size", machine, path)
 
@@ -84,8 +98,8 @@ def fps_vs(plt: Any, rows: list[dict[str, Any]], key: str, xlabel: str, title: s
     fig, ax = plt.subplots(figsize=(8, 4.8))
     xs = list(range(len(rows)))
     mid = [r["fps"]["median"] for r in rows]
-    low = [m - r["fps"]["min"] for m, r in zip(mid, rows)]
-    high = [r["fps"]["max"] - m for m, r in zip(mid, rows)]
+    low = [m - r["fps"]["min"] for m, r in zip(mid, rows, strict=False)]
+    high = [r["fps"]["max"] - m for m, r in zip(mid, rows, strict=False)]
     ax.errorbar(xs, mid, yerr=[low, high], marker="o", capsize=4)
     ax.set_xticks(xs, [str(r[key]) for r in rows])
     ax.set_xlabel(xlabel)
@@ -104,6 +118,22 @@ def draw_all(report: dict[str, Any], folder: Path) -> list[str]:
     throughput_vs_batch(plt, report, folder / PLOTS[2], machine)
     sweeps = report["sweeps"]
     res = sweeps["faces"][0]["resolution"] if sweeps["faces"] else ""
-    fps_vs(plt, sweeps["faces"], "faces", f"faces per frame ({res} synthetic clip of real faces)", "End-to-end fps against faces per frame", folder / PLOTS[3], machine)
-    fps_vs(plt, sweeps["resolution"], "resolution", "frame size (two faces per frame)", "End-to-end fps against resolution", folder / PLOTS[4], machine)
+    fps_vs(
+        plt,
+        sweeps["faces"],
+        "faces",
+        f"faces per frame ({res} synthetic clip of real faces)",
+        "End-to-end fps against faces per frame",
+        folder / PLOTS[3],
+        machine,
+    )
+    fps_vs(
+        plt,
+        sweeps["resolution"],
+        "resolution",
+        "frame size (two faces per frame)",
+        "End-to-end fps against resolution",
+        folder / PLOTS[4],
+        machine,
+    )
     return list(PLOTS)

@@ -17,7 +17,9 @@ def headline(report: dict[str, Any]) -> dict[str, Any]:
     members = report["ensemble_vs_members"] or {}
     faces = {str(row["faces"]): row["fps_median"] for row in report["sweeps"]["faces"]}
     counts = sorted(int(k) for k in faces)
-    falloff = round(faces[str(counts[-1])] / faces[str(counts[0])], 3) if len(counts) > 1 and faces[str(counts[0])] else None
+    falloff = (
+        round(faces[str(counts[-1])] / faces[str(counts[0])], 3) if len(counts) > 1 and faces[str(counts[0])] else None
+    )
     return {
         "pipeline_fps": report["end_to_end"]["fps"]["pipeline"]["median"],
         "vs_peer": ratios.get("pipeline_vs_peer"),

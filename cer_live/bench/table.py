@@ -14,22 +14,42 @@ def _f(value: float | None, digits: int = 2) -> str:
 
 
 def stages_table(report: dict[str, Any]) -> Table:
-    table = Table(title=f"Stages, each timed alone ({report['stages']['frames_per_repeat']} frames x {report['config']['repeats']} repeats)", title_justify="left")
+    table = Table(
+        title=f"Stages, each timed alone ({report['stages']['frames_per_repeat']} frames x {report['config']['repeats']} repeats)",
+        title_justify="left",
+    )
     for column in ("stage", "p50 ms", "p95 ms", "p99 ms", "mean ms", "per s", "repeat spread"):
         table.add_column(column, justify="left" if column == "stage" else "right")
     for name, s in report["stages"]["stages"].items():
-        table.add_row(name, _f(s["p50"]), _f(s["p95"]), _f(s["p99"]), _f(s["mean"]), _f(s["throughput_per_s"], 0), f"{s['repeat_p50']['spread_pct']:.0f}%")
+        table.add_row(
+            name,
+            _f(s["p50"]),
+            _f(s["p95"]),
+            _f(s["p99"]),
+            _f(s["mean"]),
+            _f(s["throughput_per_s"], 0),
+            f"{s['repeat_p50']['spread_pct']:.0f}%",
+        )
     return table
 
 
 def end_to_end_table(report: dict[str, Any]) -> Table:
     e2e = report["end_to_end"]
-    table = Table(title=f"End to end on {report['config']['video']} ({e2e['pipeline_report']['frames']} frames), same run", title_justify="left")
+    table = Table(
+        title=f"End to end on {report['config']['video']} ({e2e['pipeline_report']['frames']} frames), same run",
+        title_justify="left",
+    )
     for column in ("contender", "fps (median)", "repeats", "spread", "pipeline / contender"):
         table.add_column(column, justify="left" if column == "contender" else "right")
     for name, fps in e2e["fps"].items():
         r = report["ratios"].get(f"pipeline_vs_{name}")
-        table.add_row(name, _f(fps["median"], 1), " ".join(f"{v:.0f}" for v in fps["values"]), f"{fps['spread_pct']:.0f}%", "-" if name == "pipeline" else f"{_f(r)}x")
+        table.add_row(
+            name,
+            _f(fps["median"], 1),
+            " ".join(f"{v:.0f}" for v in fps["values"]),
+            f"{fps['spread_pct']:.0f}%",
+            "-" if name == "pipeline" else f"{_f(r)}x",
+        )
     if report["peer"]["status"] != "measured" and "peer" not in e2e["fps"]:
         table.add_row(f"peer ({report['peer']['name']})", report["peer"]["status"], "", "", "-")
     return table
@@ -43,7 +63,14 @@ def batch_table(report: dict[str, Any]) -> Table:
         if entry["status"] != "measured":
             table.add_row(entry["backend"], entry["device"], "", "", "", escape(f"skipped: {entry['note']}"))
         for row in entry["rows"]:
-            table.add_row(entry["backend"], entry["device"], str(row["batch"]), _f(row["ms_per_batch"]["p50"]), _f(row["faces_per_s"], 0), "")
+            table.add_row(
+                entry["backend"],
+                entry["device"],
+                str(row["batch"]),
+                _f(row["ms_per_batch"]["p50"]),
+                _f(row["faces_per_s"], 0),
+                "",
+            )
     return table
 
 
@@ -53,8 +80,15 @@ def pipeline_table(title: str, rows: list[dict[str, Any]], key: str) -> Table:
         table.add_column(column, justify="right")
     for row in rows:
         p = row["stage_p50_ms"]
-        table.add_row(str(row[key]), _f(row["faces_found_per_frame"], 1), _f(row["fps_median"], 1), f"{row['fps']['spread_pct']:.0f}%",
-                      _f(p.get("detect")), _f(p.get("infer")), _f(p.get("sinks")))
+        table.add_row(
+            str(row[key]),
+            _f(row["faces_found_per_frame"], 1),
+            _f(row["fps_median"], 1),
+            f"{row['fps']['spread_pct']:.0f}%",
+            _f(p.get("detect")),
+            _f(p.get("infer")),
+            _f(p.get("sinks")),
+        )
     return table
 
 
@@ -68,12 +102,18 @@ def show(report: dict[str, Any], console: Console) -> None:
     live = report["live"]
     if live["status"] == "measured":
         c2o = live["capture_to_output_ms"]
-        console.print(f"live RTSP loopback: capture-to-output p50 {c2o['p50']:.1f} ms, p95 {c2o['p95']:.1f} ms, {live['fps']:.1f} fps, {live['dropped_frames']} dropped", highlight=False)
+        console.print(
+            f"live RTSP loopback: capture-to-output p50 {c2o['p50']:.1f} ms, p95 {c2o['p95']:.1f} ms, {live['fps']:.1f} fps, {live['dropped_frames']} dropped",
+            highlight=False,
+        )
     else:
         console.print(f"live RTSP loopback: {live['status']}: {live['note']}", highlight=False)
     members = report["ensemble_vs_members"]
     if members:
-        console.print(f"ensemble / sum of members: {_f(members['ratio_to_members_sum'], 3)} ({members['ensemble_p50_ms']:.2f} ms vs {members['members_sum_p50_ms']:.2f} ms per frame, p50)", highlight=False)
+        console.print(
+            f"ensemble / sum of members: {_f(members['ratio_to_members_sum'], 3)} ({members['ensemble_p50_ms']:.2f} ms vs {members['members_sum_p50_ms']:.2f} ms per frame, p50)",
+            highlight=False,
+        )
     if report["peer"]["status"] == "absent":
         console.print(f"peer {report['peer']['name']}: {report['peer']['note']}", highlight=False)
     gpu = report["gpu"]

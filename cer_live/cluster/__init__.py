@@ -22,5 +22,7 @@ def require_ray() -> ModuleType:
         import ray
         from ray import serve  # noqa: F401  (the ensemble service needs Serve too)
     except ImportError as exc:
-        raise ClusterError(f"--ray needs Ray and Ray Serve, which are not installed ({exc.name}); run: {install_hint('ray')}") from exc
+        raise ClusterError(
+            f"--ray needs Ray and Ray Serve, which are not installed ({exc.name}); run: {install_hint('ray')}"
+        ) from exc
     return ray

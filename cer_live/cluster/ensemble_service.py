@@ -24,7 +24,9 @@ MAX_WAIT_S = 0.005  # the bounded wait: a lone stream pays at most this much lat
 
 
 # No access log line per call: a busy service would flood the driver's console.
-@serve.deployment(name=DEPLOYMENT, max_ongoing_requests=256, logging_config={"enable_access_log": False, "log_level": "WARNING"})
+@serve.deployment(
+    name=DEPLOYMENT, max_ongoing_requests=256, logging_config={"enable_access_log": False, "log_level": "WARNING"}
+)
 class EnsembleService:
     def __init__(self, pack: str, fusion: str, backend: str, options: BackendOptions) -> None:
         loaded = load_pack(pack)

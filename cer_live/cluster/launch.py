@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -64,13 +64,21 @@ class ClusterRun:
                 _start_service(self.config, ray)
                 controller = _controller(ray)
                 jobs = self._jobs(checked, started)
-                reports, settings, placement = self._run_jobs(ray, controller, jobs, lambda: stopping.requested or self._stop)
+                reports, settings, placement = self._run_jobs(
+                    ray, controller, jobs, lambda: stopping.requested or self._stop
+                )
                 interrupted = stopping.requested
         finally:
             _stop_cluster_side(ray, owns)
-        summary = RunSummary(started, time.perf_counter() - t0, interrupted, settings, tuple(reports), checked.plan.out_dir)
+        summary = RunSummary(
+            started, time.perf_counter() - t0, interrupted, settings, tuple(reports), checked.plan.out_dir
+        )
         data = summary.as_dict()
-        data["cluster"] = {"address": self.config.ray, "placement": placement, "nodes": len({p for p in placement.values() if p})}
+        data["cluster"] = {
+            "address": self.config.ray,
+            "placement": placement,
+            "nodes": len({p for p in placement.values() if p}),
+        }
         write_json(checked.plan.out_dir / SUMMARY, data)
         return summary
 
@@ -101,10 +109,12 @@ class ClusterRun:
         run_id = uuid.uuid4().hex
         return [
             SourceJob(run_id, started, self.config, spec, index, stem, checked.plan)
-            for (spec, index, _), stem in zip(checked.origins, checked.plan.stems)
+            for (spec, index, _), stem in zip(checked.origins, checked.plan.stems, strict=False)
         ]
 
-    def _run_jobs(self, ray: Any, controller: Any, jobs: list[SourceJob], stop: Any) -> tuple[list[SourceReport], dict[str, Any], dict[str, str | None]]:
+    def _run_jobs(
+        self, ray: Any, controller: Any, jobs: list[SourceJob], stop: Any
+    ) -> tuple[list[SourceReport], dict[str, Any], dict[str, str | None]]:
         for job in jobs:
             ray.get(controller.add.remote(job))
             if self.progress is not None:
@@ -137,9 +147,16 @@ def _connect(ray: Any, address: str | None) -> bool:
     if ray.is_initialized():
         return False
     try:
-        ray.init(address=None if address in LOCAL else address, namespace=NAMESPACE, include_dashboard=False, log_to_driver=True)
+        ray.init(
+            address=None if address in LOCAL else address,
+            namespace=NAMESPACE,
+            include_dashboard=False,
+            log_to_driver=True,
+        )
     except (ConnectionError, ValueError, RuntimeError) as exc:
-        raise ClusterError(f"cannot join the Ray cluster at '{address}' ({exc}); start it with 'ray start --head' or use --ray local") from exc
+        raise ClusterError(
+            f"cannot join the Ray cluster at '{address}' ({exc}); start it with 'ray start --head' or use --ray local"
+        ) from exc
     return True
 
 
@@ -159,7 +176,11 @@ def _start_service(config: RunConfig, ray: Any) -> None:
 def _controller(ray: Any) -> Any:
     from .controller import NAME, Controller
 
-    return ray.remote(Controller).options(name=NAME, namespace=NAMESPACE, num_cpus=0, max_concurrency=64, get_if_exists=False).remote()
+    return (
+        ray.remote(Controller)
+        .options(name=NAME, namespace=NAMESPACE, num_cpus=0, max_concurrency=64, get_if_exists=False)
+        .remote()
+    )
 
 
 def _stop_cluster_side(ray: Any, owns: bool) -> None:

@@ -45,13 +45,18 @@ def find(files: dict[str, Path], run_id: str) -> ResumePoint | None:
     records = [json.loads(line) for line in lines[1:]]
     frames = [r["frame"] for r in records if "frame" in r]
     restarts = [r for r in records if r.get("event") == RESTART_EVENT]
-    point = ResumePoint(frames[-1] if frames else 0, len(restarts), sum(r.get("lost_frames", 0) for r in restarts), last_write)
+    point = ResumePoint(
+        frames[-1] if frames else 0, len(restarts), sum(r.get("lost_frames", 0) for r in restarts), last_write
+    )
     names = {r["image"] for r in records if r.get("frame", -1) >= point.frame}
     _cut(jsonl, lambda line: json.loads(line).get("frame", -1) >= point.frame)
     if "csv" in files and files["csv"].exists():
         _cut(files["csv"], lambda line: line.split(",", 1)[0] in names)
     if "faces_csv" in files and files["faces_csv"].exists():
-        _cut(files["faces_csv"], lambda line: line.split(",", 1)[0].isdigit() and int(line.split(",", 1)[0]) >= point.frame)
+        _cut(
+            files["faces_csv"],
+            lambda line: line.split(",", 1)[0].isdigit() and int(line.split(",", 1)[0]) >= point.frame,
+        )
     return point
 
 

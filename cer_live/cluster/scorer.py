@@ -22,7 +22,12 @@ from . import APP
 from .ensemble_service import DEPLOYMENT
 
 log = logging.getLogger(__name__)
-_RETRYABLE = (ray.exceptions.RayActorError, ray.exceptions.ActorUnavailableError, ray.exceptions.GetTimeoutError, TimeoutError)
+_RETRYABLE = (
+    ray.exceptions.RayActorError,
+    ray.exceptions.ActorUnavailableError,
+    ray.exceptions.GetTimeoutError,
+    TimeoutError,
+)
 DELAYS_S = (0.1, 0.2, 0.5, 1.0, 2.0, 2.0, 4.0, 4.0, 8.0, 8.0)  # about 30 s in all: a replica restarts in a few
 CALL_TIMEOUT_S = 30.0
 
@@ -34,7 +39,9 @@ class RemoteScorer:
         self.retries = 0  # calls that had to be sent again: visible in the source's report
         self._handle: Any = None
 
-    def __call__(self, image: np.ndarray, detections: tuple[Detection, ...]) -> tuple[tuple[FaceScores, ...], dict[str, float]]:
+    def __call__(
+        self, image: np.ndarray, detections: tuple[Detection, ...]
+    ) -> tuple[tuple[FaceScores, ...], dict[str, float]]:
         if not detections:
             return (), {"align": 0.0, "infer": 0.0}
         t0 = time.perf_counter()

@@ -61,16 +61,22 @@ class StreamWorker:
             source = ResumedSource(source, point)
         scorer = RemoteScorer(pack)
         try:
-            analyser = Analyser(pack, AnalyserOptions(c.backend, c.threads, c.device, c.det_size, c.precision, c.detector), scorer)
+            analyser = Analyser(
+                pack, AnalyserOptions(c.backend, c.threads, c.device, c.det_size, c.precision, c.detector), scorer
+            )
         except BaseException:
             source.close()
             raise
         face_options = c.faces_for(analyser.detects_regions)
-        settings = c.settings(pack.name, analyser.detector.config.input_long_side, pack.fusion, face_options.detect.mode)
+        settings = c.settings(
+            pack.name, analyser.detector.config.input_long_side, pack.fusion, face_options.detect.mode
+        )
         header = {**source_header(pack, source, settings, job.started), "run_id": job.run_id}
         plan = replace(job.plan, video=False) if point is not None else job.plan
         basic = any(m.output_kind == "basic_probabilities" for m in pack.members)
-        sinks = SinkSet(open_sinks(plan, job.stem, source, header, f"{PRODUCER} | pack {pack.name}", basic, point is not None))
+        sinks = SinkSet(
+            open_sinks(plan, job.stem, source, header, f"{PRODUCER} | pack {pack.name}", basic, point is not None)
+        )
         lost = _log_restart(sinks, job, source)
         faces = SourceFaces(face_options, look_ahead=not source.live, independent=source.independent)
         report = run_source(analyser, source, faces, sinks, self._count, c.policy, self._stop.is_set)
@@ -104,8 +110,18 @@ def _log_restart(sinks: SinkSet, job: SourceJob, source: FrameSource) -> int:
     if not isinstance(source, ResumedSource):
         return 0
     lost = source.lost()
-    sinks.event({"type": "status", "event": resume.RESTART_EVENT, "source": source.label, "resumed_at_frame": source.point.frame, "lost_frames": lost})
-    log.warning("'%s' resumed at frame %d after a worker restart (%d frame(s) lost)", job.stem, source.point.frame, lost)
+    sinks.event(
+        {
+            "type": "status",
+            "event": resume.RESTART_EVENT,
+            "source": source.label,
+            "resumed_at_frame": source.point.frame,
+            "lost_frames": lost,
+        }
+    )
+    log.warning(
+        "'%s' resumed at frame %d after a worker restart (%d frame(s) lost)", job.stem, source.point.frame, lost
+    )
     return lost
 
 
@@ -129,4 +145,6 @@ def _recount(report: SourceReport, job: SourceJob) -> None:
     faces = [r for r in records if r.get("type") == "face"]
     report.face_rows = len(faces)
     report.fallback_rows = sum(bool(r.get("fallback")) for r in faces)
-    report.frames_with_face = sum(any(r.get("type") == "face" and not r.get("fallback") for r in rs) for rs in frames.values())
+    report.frames_with_face = sum(
+        any(r.get("type") == "face" and not r.get("fallback") for r in rs) for rs in frames.values()
+    )

@@ -13,7 +13,9 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     packs = sub.add_parser("packs", help="list or show model packs", parents=parents)
     packs_sub = packs.add_subparsers(dest="packs_command")
     packs_sub.add_parser("list", help="packs on the search path (the default)", parents=parents)
-    show = packs_sub.add_parser("show", help="validate a pack (every file's sha256) and show its manifest", parents=parents)
+    show = packs_sub.add_parser(
+        "show", help="validate a pack (every file's sha256) and show its manifest", parents=parents
+    )
     show.add_argument("name", nargs="?", default="default")
 
 
@@ -30,6 +32,10 @@ def run(args: argparse.Namespace, err: Console) -> int:
             sys.stdout.write(read_listing(path) + "\n")
         return 0
     pack = load_pack(args.name)
-    Console().print(f"pack '{pack.name}' at {pack.path}: valid, {len(pack.members)} member(s), fusion {pack.fusion}", highlight=False, soft_wrap=True)
+    Console().print(
+        f"pack '{pack.name}' at {pack.path}: valid, {len(pack.members)} member(s), fusion {pack.fusion}",
+        highlight=False,
+        soft_wrap=True,
+    )
     sys.stdout.write(json.dumps(pack.manifest, indent=2) + "\n")
     return 0

@@ -18,8 +18,8 @@ from ..faces.detector_config import DETECTORS
 from ..run.config import DETECT_MODES, FUSIONS, PRECISIONS, TRANSPORTS, RunConfig
 from ..run.queues import POLICIES
 from ..run.source_list import read_source_list
-from ..sources.images import IMAGE_MODES
 from ..run.summary import RunSummary
+from ..sources.images import IMAGE_MODES
 
 log = logging.getLogger("cer_live")
 TOKEN_ENV = "CER_LIVE_SERVE_TOKEN"  # read when the command runs, never at import
@@ -28,10 +28,21 @@ HELP = "analyse videos, images, folders, webcams or RTSP/HTTP streams"
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     run = sub.add_parser("run", help=HELP, description=f"cer-live run: {HELP}.", parents=parents)
-    run.add_argument("source", nargs="*", help="video file, image, folder, webcam index (0) or /dev/videoN, rtsp:// or http(s):// URL; several run at once")
-    run.add_argument("--sources", type=Path, metavar="FILE.toml", help="more sources, one [[source]] entry each (name, url or path, policy, transport, timeout, reconnect_limit)")
+    run.add_argument(
+        "source",
+        nargs="*",
+        help="video file, image, folder, webcam index (0) or /dev/videoN, rtsp:// or http(s):// URL; several run at once",
+    )
+    run.add_argument(
+        "--sources",
+        type=Path,
+        metavar="FILE.toml",
+        help="more sources, one [[source]] entry each (name, url or path, policy, transport, timeout, reconnect_limit)",
+    )
     run.add_argument("--out", type=Path, help="output folder (created if missing); needed unless --show")
-    run.add_argument("--overwrite", action="store_true", help="replace results an earlier run left in --out (never an input)")
+    run.add_argument(
+        "--overwrite", action="store_true", help="replace results an earlier run left in --out (never an input)"
+    )
     run.add_argument("--recursive", action="store_true", help="also read media in subfolders of a folder SOURCE")
     run.add_argument(
         "--images", choices=IMAGE_MODES, default="auto",
@@ -42,49 +53,140 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     run.add_argument("--no-video", action="store_true", help="skip the annotated video or pictures (faster)")
     run.add_argument("--smooth", default="ema:0.4", help="ema[:alpha], window[:frames] or none (default ema:0.4)")
     run.add_argument("--fallback-age", type=int, default=12, help="frames a face may be borrowed across (0 = off)")
-    run.add_argument("--detector", choices=DETECTORS, help="face front end (default: the pack's): retinaface, mediapipe (BlazeFace full range + FaceMesh, head pose) or mediapipe-short (faces within about 2 m)")
-    run.add_argument("--max-yaw", type=float, metavar="DEG", help="with a mediapipe detector: faces turned further than this are marked pose_ok false and kept out of the smoothed label")
-    run.add_argument("--det-size", type=int, help="detector input long side in pixels for whole-frame detection (default: the frame's own with --detect auto, the pack's 320 with --detect full)")
-    run.add_argument("--detect", choices=DETECT_MODES, default="auto", help="auto: re-detect known faces in regions, scan the whole frame every --full-every frames and cheaply in between; full: the whole frame every frame (default auto)")
-    run.add_argument("--full-every", type=int, default=24, help="with --detect auto: frames between full-resolution scans (default 24)")
+    run.add_argument(
+        "--detector",
+        choices=DETECTORS,
+        help="face front end (default: the pack's): retinaface, mediapipe (BlazeFace full range + FaceMesh, head pose) or mediapipe-short (faces within about 2 m)",
+    )
+    run.add_argument(
+        "--max-yaw",
+        type=float,
+        metavar="DEG",
+        help="with a mediapipe detector: faces turned further than this are marked pose_ok false and kept out of the smoothed label",
+    )
+    run.add_argument(
+        "--det-size",
+        type=int,
+        help="detector input long side in pixels for whole-frame detection (default: the frame's own with --detect auto, the pack's 320 with --detect full)",
+    )
+    run.add_argument(
+        "--detect",
+        choices=DETECT_MODES,
+        default="auto",
+        help="auto: re-detect known faces in regions, scan the whole frame every --full-every frames and cheaply in between; full: the whole frame every frame (default auto)",
+    )
+    run.add_argument(
+        "--full-every",
+        type=int,
+        default=24,
+        help="with --detect auto: frames between full-resolution scans (default 24)",
+    )
     run.add_argument("--threads", type=int, default=2, help="inference threads per model (default 2)")
-    run.add_argument("--backend", default="auto", help="members' engine: auto, onnxruntime (ort), tensorrt (trt) or torch")
+    run.add_argument(
+        "--backend", default="auto", help="members' engine: auto, onnxruntime (ort), tensorrt (trt) or torch"
+    )
     run.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
-    run.add_argument("--precision", choices=PRECISIONS, default="auto", help="members' precision (auto: fp16 on cuda, fp32 on cpu)")
-    run.add_argument("--fusion", choices=FUSIONS, default="pack", help="how members' votes combine (default: the pack's rule)")
-    run.add_argument("--every", type=int, default=1, help="run the ensemble on a face every K source frames, carrying labels between (default 1)")
-    run.add_argument("--min-iou", type=float, default=0.6, help="with --every: rerun sooner when a face's box overlaps its last scored box by less than this")
+    run.add_argument(
+        "--precision", choices=PRECISIONS, default="auto", help="members' precision (auto: fp16 on cuda, fp32 on cpu)"
+    )
+    run.add_argument(
+        "--fusion", choices=FUSIONS, default="pack", help="how members' votes combine (default: the pack's rule)"
+    )
+    run.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        help="run the ensemble on a face every K source frames, carrying labels between (default 1)",
+    )
+    run.add_argument(
+        "--min-iou",
+        type=float,
+        default=0.6,
+        help="with --every: rerun sooner when a face's box overlaps its last scored box by less than this",
+    )
     run.add_argument("--stats", action="store_true", help="print per-stage latency percentiles at exit")
     run.add_argument(
         "--ray", nargs="?", const="local", metavar="ADDRESS",
         help="run each source on a worker of a Ray cluster (the ray extra): ADDRESS of a running cluster, or none to start one here",
     )  # fmt: skip
     live = run.add_argument_group("live sources (webcams, RTSP/HTTP streams)")
-    live.add_argument("--show", action=argparse.BooleanOptionalAction, default=None, help="live overlay window (default: on for webcams and streams when a display exists)")
-    live.add_argument("--policy", choices=POLICIES, help="frames when behind: keep all (files' default) or only the latest (live default)")
+    live.add_argument(
+        "--show",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="live overlay window (default: on for webcams and streams when a display exists)",
+    )
+    live.add_argument(
+        "--policy",
+        choices=POLICIES,
+        help="frames when behind: keep all (files' default) or only the latest (live default)",
+    )
     live.add_argument("--transport", choices=TRANSPORTS, default="tcp", help="RTSP transport (default tcp)")
-    live.add_argument("--reconnect-limit", type=int, default=None, help="reconnect attempts per outage before giving up (default: never give up)")
-    live.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for a stream to open or send a frame (default 5)")
+    live.add_argument(
+        "--reconnect-limit",
+        type=int,
+        default=None,
+        help="reconnect attempts per outage before giving up (default: never give up)",
+    )
+    live.add_argument(
+        "--timeout", type=float, default=5.0, help="seconds to wait for a stream to open or send a frame (default 5)"
+    )
     many = run.add_argument_group("many sources at once")
-    many.add_argument("--batch-wait", type=float, default=8.0, metavar="MS", help="how long a batch waits for the other sources' frames (default 8 ms)")
-    many.add_argument("--max-streams", type=int, default=16, help="sources analysed at once; more wait their turn (default 16)")
+    many.add_argument(
+        "--batch-wait",
+        type=float,
+        default=8.0,
+        metavar="MS",
+        help="how long a batch waits for the other sources' frames (default 8 ms)",
+    )
+    many.add_argument(
+        "--max-streams", type=int, default=16, help="sources analysed at once; more wait their turn (default 16)"
+    )
     serve = run.add_argument_group("browser preview")
     serve.add_argument("--serve", metavar="[HOST:]PORT", help="serve a live preview page (default host 127.0.0.1)")
-    serve.add_argument("--serve-token", metavar="TOKEN", help=f"access token every request must carry; needed for a host other than loopback (or set {TOKEN_ENV})")
+    serve.add_argument(
+        "--serve-token",
+        metavar="TOKEN",
+        help=f"access token every request must carry; needed for a host other than loopback (or set {TOKEN_ENV})",
+    )
 
 
 def config_from(args: argparse.Namespace) -> RunConfig:
     source_list = read_source_list(args.sources) if args.sources is not None else ()
     return RunConfig(
-        sources=tuple(args.source), source_list=source_list, batch_wait_ms=args.batch_wait, max_streams=args.max_streams,
-        serve=args.serve, serve_token=args.serve_token or os.environ.get(TOKEN_ENV) or None,
-        out=args.out, pack=args.pack, protagonist=args.protagonist, video=not args.no_video,
-        smooth=args.smooth, fallback_age=args.fallback_age, det_size=args.det_size, detector=args.detector, max_yaw=args.max_yaw,
-        detect=args.detect, full_every=args.full_every, threads=args.threads,
-        backend=args.backend, device=args.device, precision=args.precision, fusion=args.fusion, every=args.every,
-        min_iou=args.min_iou, show=args.show, policy=args.policy, transport=args.transport,
-        reconnect_limit=args.reconnect_limit, timeout=args.timeout, overwrite=args.overwrite, recursive=args.recursive,
-        images=args.images, ray=args.ray,
+        sources=tuple(args.source),
+        source_list=source_list,
+        batch_wait_ms=args.batch_wait,
+        max_streams=args.max_streams,
+        serve=args.serve,
+        serve_token=args.serve_token or os.environ.get(TOKEN_ENV) or None,
+        out=args.out,
+        pack=args.pack,
+        protagonist=args.protagonist,
+        video=not args.no_video,
+        smooth=args.smooth,
+        fallback_age=args.fallback_age,
+        det_size=args.det_size,
+        detector=args.detector,
+        max_yaw=args.max_yaw,
+        detect=args.detect,
+        full_every=args.full_every,
+        threads=args.threads,
+        backend=args.backend,
+        device=args.device,
+        precision=args.precision,
+        fusion=args.fusion,
+        every=args.every,
+        min_iou=args.min_iou,
+        show=args.show,
+        policy=args.policy,
+        transport=args.transport,
+        reconnect_limit=args.reconnect_limit,
+        timeout=args.timeout,
+        overwrite=args.overwrite,
+        recursive=args.recursive,
+        images=args.images,
+        ray=args.ray,
     )
 
 
@@ -93,7 +195,12 @@ class _RichProgress:
 
     def __init__(self, console: Console) -> None:
         self.bars = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=console
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
         )
         self._tasks: dict[str, int] = {}
 
@@ -162,7 +269,9 @@ def print_summary(summary: RunSummary, stats: bool, video: bool) -> None:
                 detail.add_row(stage, f"{v['p50']:.2f}", f"{v['p95']:.2f}", f"{v['mean']:.2f}", str(v["n"]))
             console.print(detail)
     if summary.out_dir is not None:
-        console.print(f"outputs in {summary.out_dir}/ (summary.json, and {_kinds(summary, video)} per source)", highlight=False)
+        console.print(
+            f"outputs in {summary.out_dir}/ (summary.json, and {_kinds(summary, video)} per source)", highlight=False
+        )
 
 
 def _kinds(summary: RunSummary, video: bool) -> str:

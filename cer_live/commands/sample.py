@@ -9,8 +9,15 @@ from rich.console import Console
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    sample = sub.add_parser("sample", help="fetch a sample video or picture (cached) and print its path", parents=parents)
-    sample.add_argument("name", nargs="?", default=None, help="sample name, with or without its extension (default: a short clip with one face)")
+    sample = sub.add_parser(
+        "sample", help="fetch a sample video or picture (cached) and print its path", parents=parents
+    )
+    sample.add_argument(
+        "name",
+        nargs="?",
+        default=None,
+        help="sample name, with or without its extension (default: a short clip with one face)",
+    )
     sample.add_argument("--list", action="store_true", help="list the sample media")
 
 

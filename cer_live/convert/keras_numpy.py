@@ -22,7 +22,9 @@ def forward(model: KerasModel, x: np.ndarray) -> np.ndarray:
     return values[model.output]
 
 
-def _windows(x: np.ndarray, layer: KerasLayer, kernel: tuple[int, int], strides: tuple[int, int], fill: float) -> np.ndarray:
+def _windows(
+    x: np.ndarray, layer: KerasLayer, kernel: tuple[int, int], strides: tuple[int, int], fill: float
+) -> np.ndarray:
     """(N, OH, OW, kh, kw, C) sliding windows after 'same' or 'valid' padding."""
     top, left, bottom, right = layer_pads(layer, x.shape[1:3])
     x = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=fill)

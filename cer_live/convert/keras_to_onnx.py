@@ -31,7 +31,12 @@ class _Builder:
         return output
 
 
-def to_onnx(model: KerasModel, input_name: str = "input", output_name: str = "probabilities", metadata: dict[str, str] | None = None):
+def to_onnx(
+    model: KerasModel,
+    input_name: str = "input",
+    output_name: str = "probabilities",
+    metadata: dict[str, str] | None = None,
+):
     """The ONNX ModelProto: input (N, C, H, W) float32, output (N, classes)."""
     b = _Builder()
     h, w, c = model.input_shape
@@ -77,7 +82,15 @@ def _emit(b: _Builder, layer: KerasLayer, x: str, shape: tuple[int, int, int], i
             dk = wts["depthwise_kernel"]  # (kh, kw, C, mult)
             mult = dk.shape[3]
             dw = dk.transpose(2, 3, 0, 1).reshape(c * mult, 1, kh, kw)
-            x = b.node("Conv", [x, b.const(name + "/depthwise", dw)], name + "/dw", group=c, kernel_shape=[kh, kw], strides=[sh, sw], pads=pads)
+            x = b.node(
+                "Conv",
+                [x, b.const(name + "/depthwise", dw)],
+                name + "/dw",
+                group=c,
+                kernel_shape=[kh, kw],
+                strides=[sh, sw],
+                pads=pads,
+            )
             pw = wts["pointwise_kernel"].transpose(3, 2, 0, 1)
             ins = [x, b.const(name + "/pointwise", pw)]
             if cfg.get("use_bias", True):
@@ -98,7 +111,13 @@ def _emit(b: _Builder, layer: KerasLayer, x: str, shape: tuple[int, int, int], i
             raise ValueError(f"{name}: batch normalisation over axis {cfg.get('axis')} is not supported")
         gamma = wts.get("gamma", np.ones(c, np.float32)) if cfg.get("scale", True) else np.ones(c, np.float32)
         beta = wts.get("beta", np.zeros(c, np.float32)) if cfg.get("center", True) else np.zeros(c, np.float32)
-        ins = [x, b.const(name + "/gamma", gamma), b.const(name + "/beta", beta), b.const(name + "/mean", wts["moving_mean"]), b.const(name + "/var", wts["moving_variance"])]
+        ins = [
+            x,
+            b.const(name + "/gamma", gamma),
+            b.const(name + "/beta", beta),
+            b.const(name + "/mean", wts["moving_mean"]),
+            b.const(name + "/var", wts["moving_variance"]),
+        ]
         return b.node("BatchNormalization", ins, name, epsilon=float(cfg["epsilon"])), shape
     if layer.kind == "Activation":
         # Keras normalises over the last (channel) axis, which is axis 1 of a 4-D NCHW tensor.

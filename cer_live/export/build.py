@@ -15,9 +15,9 @@ import torch
 from torch import nn
 
 from .. import PRODUCER
-from ..faces.templates import ARCFACE_TEMPLATE, loosen
 from ..classes import COMPOUND_CLASSES
 from ..errors import ExportError
+from ..faces.templates import ARCFACE_TEMPLATE, loosen
 from ..models.packs import FORMAT, MANIFEST, find_pack, load_pack, sha256
 from ..models.preprocess import to_tensor
 from .checkpoints import Checkpoint, to_module
@@ -91,18 +91,14 @@ def export_pack(
         raise ExportError("nothing to export; pass checkpoints or --random ARCH")
     names = [m.name for m in members]
     if len(set(names)) != len(names):
-        raise ExportError(
-            f"member names repeat ({names}); give each checkpoint its own architecture or name"
-        )
+        raise ExportError(f"member names repeat ({names}); give each checkpoint its own architecture or name")
     if sorted(options.classes) != sorted(COMPOUND_CLASSES):
         raise ExportError(
             f"--classes must be the seven compound classes in the checkpoints' order, got {list(options.classes)}"
         )
     target = options.out_root / options.name
     if target.exists() and not options.force:
-        raise ExportError(
-            f"'{target}' exists; choose another --name or pass --force to replace it"
-        )
+        raise ExportError(f"'{target}' exists; choose another --name or pass --force to replace it")
     progress("finding and aligning faces for the parity check")
     tensors = face_tensors(options)
     options.out_root.mkdir(parents=True, exist_ok=True)
@@ -114,9 +110,7 @@ def export_pack(
         for member in members:
             progress(f"{member.name}: building ({member.arch})")
             model = (
-                to_module(member.checkpoint)
-                if member.checkpoint
-                else random_member(member.arch, member.seed, tensors)
+                to_module(member.checkpoint) if member.checkpoint else random_member(member.arch, member.seed, tensors)
             )
             meta = _metadata(member, options)
             progress(f"{member.name}: exporting ONNX (opset {OPSET})")
@@ -133,9 +127,7 @@ def export_pack(
                 enforce_fp16=member.checkpoint is not None,
                 exact=lambda m=model: float64_probs(m, tensors),
             )
-            entry = _entry(
-                member, options, _write(staging, f"{member.name}.onnx", fp32)
-            )
+            entry = _entry(member, options, _write(staging, f"{member.name}.onnx", fp32))
             entry["verification"] = {
                 "reference": "torch fp32 on the same aligned faces",
                 **parity[member.name],
@@ -152,20 +144,14 @@ def export_pack(
         manifest = _manifest(options, entries, len(tensors))
         if options.fused:
             progress("fusing the members into one graph")
-            fused = fuse_members(
-                fp32_models, {"producer": PRODUCER, "members": ",".join(names)}
-            )
+            fused = fuse_members(fp32_models, {"producer": PRODUCER, "members": ",".join(names)})
             manifest["fused"] = {
                 **_write(staging, "ensemble.onnx", fused.SerializeToString()),
                 "members": names,
                 "input": INPUT,
             }
-        (staging / MANIFEST).write_text(
-            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
-        )
-        load_pack(
-            str(staging)
-        )  # the runtime's own validation, before the pack is visible
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        load_pack(str(staging))  # the runtime's own validation, before the pack is visible
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
@@ -219,11 +205,7 @@ def _manifest(options: ExportOptions, entries: list[dict], faces: int) -> dict:
     untrained = [e["name"] for e in entries if not e["trained"]]
     description = options.description or (
         f"{len(entries)}-CNN ensemble ({', '.join(e['name'] for e in entries)})"
-        + (
-            f"; UNTRAINED members {untrained}: for testing the machinery, labels are meaningless"
-            if untrained
-            else ""
-        )
+        + (f"; UNTRAINED members {untrained}: for testing the machinery, labels are meaningless" if untrained else "")
     )
     return {
         "format": FORMAT,
@@ -244,9 +226,7 @@ def _manifest(options: ExportOptions, entries: list[dict], faces: int) -> dict:
 
 def face_tensors(options: ExportOptions) -> np.ndarray:
     """The parity faces, aligned and preprocessed as the members will see them at run time."""
-    template = loosen(
-        ARCFACE_TEMPLATE, options.alignment_scale, options.alignment_shift_y
-    )
+    template = loosen(ARCFACE_TEMPLATE, options.alignment_scale, options.alignment_shift_y)
     crops = collect_faces(
         list(options.faces) or default_sources(),
         options.parity_faces,

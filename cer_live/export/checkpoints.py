@@ -32,20 +32,14 @@ def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises pickle, zip and runtime errors alike
-        first = (
-            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        )
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ExportError(
             f"cannot read checkpoint '{path.name}' ({first[:160]}); it must be a state_dict saved with "
             "torch.save(model.state_dict(), path)"
         ) from exc
     if isinstance(obj, dict) and isinstance(obj.get("state_dict"), dict):
-        obj = obj[
-            "state_dict"
-        ]  # training scripts often wrap the weights with optimiser state
-    if not isinstance(obj, dict) or not all(
-        isinstance(v, torch.Tensor) for v in obj.values()
-    ):
+        obj = obj["state_dict"]  # training scripts often wrap the weights with optimiser state
+    if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
         raise ExportError(
             f"checkpoint '{path.name}' is not a state_dict of tensors; re-save it with torch.save(model.state_dict(), path)"
         )
@@ -66,9 +60,7 @@ def load_checkpoint(path: Path, arch: str | None = None) -> Checkpoint:
             )
         arch = found
     elif found is not None and found != arch:
-        raise ExportError(
-            f"checkpoint '{path.name}' holds a {found}, not a {arch}; fix the ARCH=PATH pairing"
-        )
+        raise ExportError(f"checkpoint '{path.name}' holds a {found}, not a {arch}; fix the ARCH=PATH pairing")
     return Checkpoint(path=path, arch=arch, state=state)
 
 
@@ -106,9 +98,7 @@ def expand(paths: list[str]) -> list[tuple[str | None, Path]]:
                 key=lambda p: reference_index(p) or 0,
             )
             if not found:
-                raise ExportError(
-                    f"folder '{path}' holds no model0.pth..model4.pth; pass the checkpoint files instead"
-                )
+                raise ExportError(f"folder '{path}' holds no model0.pth..model4.pth; pass the checkpoint files instead")
             out.extend((None, p) for p in found)
         else:
             out.append((None, path))

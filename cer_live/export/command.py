@@ -16,17 +16,14 @@ from .checkpoints import expand, load_checkpoint
 
 def _members(args: argparse.Namespace) -> list[MemberInput]:
     members = [
-        MemberInput(c.arch, c.arch, checkpoint=c)
-        for c in (load_checkpoint(p, a) for a, p in expand(args.checkpoints))
+        MemberInput(c.arch, c.arch, checkpoint=c) for c in (load_checkpoint(p, a) for a, p in expand(args.checkpoints))
     ]
     wanted = [a.strip() for a in args.random.split(",") if a.strip()]
     if wanted == ["all"]:
         wanted = list(ARCHITECTURES)
     for i, arch in enumerate(wanted):
         if arch not in ARCHITECTURES:
-            raise ExportError(
-                f"unknown architecture '{arch}' in --random; choose from {', '.join(ARCHITECTURES)}"
-            )
+            raise ExportError(f"unknown architecture '{arch}' in --random; choose from {', '.join(ARCHITECTURES)}")
         members.append(
             MemberInput(
                 f"{arch}_untrained" if any(m.name == arch for m in members) else arch,
@@ -38,15 +35,9 @@ def _members(args: argparse.Namespace) -> list[MemberInput]:
 
 
 def run_export(args: argparse.Namespace, err: Console) -> int:
-    classes = (
-        tuple(c.strip() for c in args.classes.split(","))
-        if args.classes
-        else COMPOUND_CLASSES
-    )
+    classes = tuple(c.strip() for c in args.classes.split(",")) if args.classes else COMPOUND_CLASSES
     if args.parity_faces < 64:
-        raise ExportError(
-            f"bad --parity-faces {args.parity_faces}; parity needs at least 64 faces"
-        )
+        raise ExportError(f"bad --parity-faces {args.parity_faces}; parity needs at least 64 faces")
     options = ExportOptions(
         name=args.name,
         out_root=args.out,
@@ -61,9 +52,7 @@ def run_export(args: argparse.Namespace, err: Console) -> int:
     )
     members = _members(args)
     with err.status("exporting") as status:
-        result = export_pack(
-            members, options, progress=lambda message: status.update(message)
-        )
+        result = export_pack(members, options, progress=lambda message: status.update(message))
     table = Table(
         title=f"pack '{args.name}': parity on real aligned faces (softmax vs torch fp32)",
         title_justify="left",
@@ -86,10 +75,7 @@ def run_export(args: argparse.Namespace, err: Console) -> int:
             f"{fp32['max_abs_diff']:.2e}{note}",
             f"{fp32['top1_agreement']:.1%}",
             f"{fp16['max_abs_diff']:.2e}" if fp16 else "-",
-            (
-                f"{fp16['top1_agreement']:.1%}"
-                + ("" if fp16["enforced"] else " (untrained: not enforced)")
-            )
+            (f"{fp16['top1_agreement']:.1%}" + ("" if fp16["enforced"] else " (untrained: not enforced)"))
             if fp16
             else "-",
         )

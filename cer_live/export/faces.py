@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..models import backends
-from ..faces.align import align
-from ..models.backends import BackendOptions
-from ..faces.detect import RetinaFaceDetector
 from ..errors import ExportError
+from ..faces.align import align
+from ..faces.detect import RetinaFaceDetector
 from ..messages import Frame
+from ..models import backends
+from ..models.backends import BackendOptions
 from ..models.packs import load_pack
 from ..samples import fetch
 from ..sources import open_sources
@@ -67,8 +67,6 @@ def collect_faces(
             if dets:
                 crops.extend(align(frame, dets, template, size))
     if not crops:
-        raise ExportError(
-            "no faces found in the --faces sources; pass images or videos with visible faces"
-        )
+        raise ExportError("no faces found in the --faces sources; pass images or videos with visible faces")
     picked = np.linspace(0, len(crops) - 1, min(count, len(crops))).round().astype(int)
     return np.stack([crops[i] for i in picked])

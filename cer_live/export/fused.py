@@ -12,9 +12,7 @@ from onnx import compose, helper
 from .onnx_export import INPUT, OUTPUT, check, set_metadata
 
 
-def fuse_members(
-    members: list[tuple[str, onnx.ModelProto]], metadata: dict[str, str]
-) -> onnx.ModelProto:
+def fuse_members(members: list[tuple[str, onnx.ModelProto]], metadata: dict[str, str]) -> onnx.ModelProto:
     """Outputs are '<member>/logits', one per member, in the given order."""
     nodes, initialisers, outputs = [], [], []
     shared = None
@@ -31,13 +29,9 @@ def fuse_members(
             shared = onnx.ValueInfoProto()
             shared.CopyFrom(model.graph.input[0])
     assert shared is not None, "no members to fuse"
-    graph = helper.make_graph(
-        nodes, "cer_live_ensemble", [shared], outputs, initialisers
-    )
+    graph = helper.make_graph(nodes, "cer_live_ensemble", [shared], outputs, initialisers)
     first = members[0][1]
-    fused = helper.make_model(
-        graph, opset_imports=list(first.opset_import), producer_name=first.producer_name
-    )
+    fused = helper.make_model(graph, opset_imports=list(first.opset_import), producer_name=first.producer_name)
     fused.ir_version = first.ir_version
     set_metadata(fused, metadata)
     check(fused, "fused")

@@ -15,9 +15,7 @@ OPSET = 17
 INPUT, OUTPUT = "input", "logits"
 
 
-def to_onnx(
-    model: nn.Module, size: tuple[int, int], metadata: dict[str, str]
-) -> onnx.ModelProto:
+def to_onnx(model: nn.Module, size: tuple[int, int], metadata: dict[str, str]) -> onnx.ModelProto:
     """Export with a dynamic batch axis; the spatial size is fixed, as the pack declares it."""
     width, height = size
     dummy = torch.zeros(2, 3, height, width)
@@ -55,9 +53,7 @@ def to_fp16(proto: onnx.ModelProto) -> onnx.ModelProto:
     from onnxruntime.transformers.float16 import convert_float_to_float16
 
     with warnings.catch_warnings():
-        warnings.simplefilter(
-            "ignore"
-        )  # it warns about values clamped to the FP16 range
+        warnings.simplefilter("ignore")  # it warns about values clamped to the FP16 range
         half = convert_float_to_float16(proto, keep_io_types=True)
     topological_sort(half.graph)
     meta = {p.key: p.value for p in proto.metadata_props}
@@ -76,15 +72,13 @@ def topological_sort(graph: onnx.GraphProto) -> None:
         still = [n for n in pending if not all(i in ready for i in n.input)]
         done = [n for n in pending if all(i in ready for i in n.input)]
         if not done:
-            raise ExportError(
-                "the FP16 graph has a cycle or a dangling input; this is a bug, please report it"
-            )
+            raise ExportError("the FP16 graph has a cycle or a dangling input; this is a bug, please report it")
         for node in done:
             ordered.append(node)
             ready.update(node.output)
         pending = still
     copies = [onnx.NodeProto() for _ in ordered]
-    for copy, node in zip(copies, ordered):
+    for copy, node in zip(copies, ordered, strict=False):
         copy.CopyFrom(node)
     del graph.node[:]
     graph.node.extend(copies)

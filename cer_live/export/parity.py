@@ -9,17 +9,15 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..errors import ParityError
 from ..models import backends
 from ..models.backends import BackendOptions
 from ..models.softmax import softmax
-from ..errors import ParityError
 
 FP32_MAX_ABS_DIFF = 1e-4  # on softmax probabilities
 FP16_MIN_TOP1 = 0.995
 MIN_FACES = 64
-FLOAT32_NOISE_MARGIN = (
-    1.5  # ONNX may be this much further from float64 than torch fp32 is
-)
+FLOAT32_NOISE_MARGIN = 1.5  # ONNX may be this much further from float64 than torch fp32 is
 
 
 @dataclass(frozen=True)
@@ -38,11 +36,7 @@ def torch_probs(
     out = []
     with torch.inference_mode():
         for i in range(0, len(tensors), batch):
-            out.append(
-                model(torch.from_numpy(tensors[i : i + batch]).to(dtype))
-                .double()
-                .numpy()
-            )
+            out.append(model(torch.from_numpy(tensors[i : i + batch]).to(dtype)).double().numpy())
     return softmax(np.concatenate(out))
 
 
@@ -53,21 +47,10 @@ def float64_probs(model: nn.Module, tensors: np.ndarray) -> np.ndarray:
     return exact
 
 
-def onnx_probs(
-    model: bytes, tensors: np.ndarray, batch: int = 16, threads: int = 2
-) -> np.ndarray:
-    engine = backends.create(
-        "onnxruntime", model, BackendOptions(threads=threads), label="exported ONNX"
-    )
+def onnx_probs(model: bytes, tensors: np.ndarray, batch: int = 16, threads: int = 2) -> np.ndarray:
+    engine = backends.create("onnxruntime", model, BackendOptions(threads=threads), label="exported ONNX")
     try:
-        return softmax(
-            np.concatenate(
-                [
-                    engine.infer(tensors[i : i + batch])[0]
-                    for i in range(0, len(tensors), batch)
-                ]
-            )
-        )
+        return softmax(np.concatenate([engine.infer(tensors[i : i + batch])[0] for i in range(0, len(tensors), batch)]))
     finally:
         engine.close()
 
@@ -109,12 +92,8 @@ def check_member(
         torch_error = float(np.abs(reference - truth).max())
         onnx_error = float(np.abs(fp32 - truth).max())
         report["fp32"].update(torch_vs_float64=torch_error, onnx_vs_float64=onnx_error)
-        report["fp32"]["within_float32_noise"] = (
-            onnx_error <= FLOAT32_NOISE_MARGIN * torch_error
-        )
-    if not p32.max_abs_diff <= FP32_MAX_ABS_DIFF and not report["fp32"].get(
-        "within_float32_noise"
-    ):
+        report["fp32"]["within_float32_noise"] = onnx_error <= FLOAT32_NOISE_MARGIN * torch_error
+    if not p32.max_abs_diff <= FP32_MAX_ABS_DIFF and not report["fp32"].get("within_float32_noise"):
         raise ParityError(
             f"member '{name}': fp32 ONNX differs from torch by {p32.max_abs_diff:.2e} (softmax, limit {FP32_MAX_ABS_DIFF:.0e}) "
             f"on {p32.faces} faces; the export is wrong, no pack was written"

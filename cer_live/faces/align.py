@@ -7,6 +7,7 @@ import numpy as np
 
 from ..messages import Detection
 
+
 def similarity(landmarks: np.ndarray, template: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """2x3 similarity (rotation, uniform scale, translation) taking landmarks onto the template.
 
@@ -29,7 +30,9 @@ def _box_fit(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     return np.array([[s, 0.0, t[0]], [0.0, s, t[1]]])
 
 
-def align(image: np.ndarray, detections: tuple[Detection, ...], template: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+def align(
+    image: np.ndarray, detections: tuple[Detection, ...], template: np.ndarray, size: tuple[int, int]
+) -> np.ndarray:
     """Aligned BGR crops, shape (N, height, width, 3), for every detection."""
     width, height = size
     out = np.empty((len(detections), height, width, 3), np.uint8)

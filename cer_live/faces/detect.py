@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..models.backends import Backend
 from ..messages import Detection
+from ..models.backends import Backend
 from .detector_config import DetectorConfig
 from .priors import decode_boxes, decode_landmarks, prior_boxes
 
@@ -63,19 +63,26 @@ class RetinaFaceDetector:
         sizes = [self.input_size(*image.shape[:2]) for image in images]
         canvas_h, canvas_w = max(h for h, _ in sizes), max(w for _, w in sizes)
         batch = np.zeros((len(images), 3, canvas_h, canvas_w), np.float32)
-        for i, (image, (h, w)) in enumerate(zip(images, sizes)):
+        for i, (image, (h, w)) in enumerate(zip(images, sizes, strict=False)):
             if image.shape[:2] != (h, w):
                 image = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
             batch[i, :, :h, :w] = (image.astype(np.float32) - self._mean).transpose(2, 0, 1)
         loc, conf, landmarks = self._backend.infer(batch)
         found = []
-        for i, (image, (h, w)) in enumerate(zip(images, sizes)):
+        for i, (image, (h, w)) in enumerate(zip(images, sizes, strict=False)):
             frame_h, frame_w = image.shape[:2]
             # Decoding scales unit coordinates by the "frame" size: the canvas in frame pixels.
             scale_y, scale_x = frame_h / h, frame_w / w
             found.append(
                 self._decode(
-                    loc[i], conf[i], landmarks[i], canvas_h, canvas_w, canvas_h * scale_y, canvas_w * scale_x, (frame_w, frame_h)
+                    loc[i],
+                    conf[i],
+                    landmarks[i],
+                    canvas_h,
+                    canvas_w,
+                    canvas_h * scale_y,
+                    canvas_w * scale_x,
+                    (frame_w, frame_h),
                 )
             )
         return found

@@ -152,11 +152,13 @@ class DetectionSchedule:
         regions = [region_for(k.box, cfg.region_size, cfg.region_face, cfg.region_max_scale) for k in self._known]
         crops = [crop(image, r, cfg.region_size, detector.mean_bgr) for r in regions]
         found = timer.run("region", detector, crops, cfg.region_size)
-        picked: list[Detection | None] = [_continuation(k.box, r, f, cfg.match_iou) for k, r, f in zip(self._known, regions, found)]
+        picked: list[Detection | None] = [
+            _continuation(k.box, r, f, cfg.match_iou) for k, r, f in zip(self._known, regions, found, strict=False)
+        ]
         keep = _dedupe([d for d in picked if d is not None])
         lost = False
         survivors = []
-        for known, det in zip(self._known, picked):
+        for known, det in zip(self._known, picked, strict=False):
             if det is not None and det in keep:
                 survivors.append(_Known(det.box))
             elif det is None:
@@ -166,7 +168,9 @@ class DetectionSchedule:
         self._known = survivors
         return keep, ["region"] * len(keep), lost
 
-    def _new_in_low_scan(self, image: np.ndarray, detector: Detector, dets: list[Detection], timer: _Timer) -> list[Detection]:
+    def _new_in_low_scan(
+        self, image: np.ndarray, detector: Detector, dets: list[Detection], timer: _Timer
+    ) -> list[Detection]:
         """Faces of a cheap whole-frame scan that no known face accounts for."""
         cfg = self.config
         scan = timer.run("scan_low", detector, [image], cfg.low_size)[0]
@@ -178,10 +182,12 @@ class DetectionSchedule:
         known = np.array([k.box for k in self._known] + [d.box for d in dets], np.float64).reshape(-1, 4)
         boxes = np.array([d.box for d in scan], np.float64).reshape(-1, 4)
         overlap = iou_matrix(boxes, known).max(axis=1) if len(known) else np.zeros(len(boxes))
-        return [d for d, o in zip(scan, overlap) if o < cfg.match_iou]
+        return [d for d, o in zip(scan, overlap, strict=False) if o < cfg.match_iou]
 
 
-def _continuation(box: tuple[float, ...], region: Region, found: Sequence[Detection], min_iou: float) -> Detection | None:
+def _continuation(
+    box: tuple[float, ...], region: Region, found: Sequence[Detection], min_iou: float
+) -> Detection | None:
     """The region's detection that continues the known face: the best overlap with its last box."""
     if not found:
         return None
@@ -208,7 +214,9 @@ class _Timer:
     def __init__(self) -> None:
         self.ms: dict[str, float] = {}
 
-    def run(self, kind: str, detector: Detector, images: list[np.ndarray], long_side: int | None) -> list[tuple[Detection, ...]]:
+    def run(
+        self, kind: str, detector: Detector, images: list[np.ndarray], long_side: int | None
+    ) -> list[tuple[Detection, ...]]:
         t0 = time.perf_counter()
         out = detector.detect(images, long_side)
         self.ms[f"detect_{kind}"] = self.ms.get(f"detect_{kind}", 0.0) + (time.perf_counter() - t0) * 1000

@@ -33,7 +33,9 @@ def _litert() -> type:
     try:
         from ai_edge_litert.interpreter import Interpreter
     except ImportError as exc:
-        raise BackendError(f"the mediapipe detector needs LiteRT (ai-edge-litert), which is not installed; run: {install_hint('mediapipe')}") from exc
+        raise BackendError(
+            f"the mediapipe detector needs LiteRT (ai-edge-litert), which is not installed; run: {install_hint('mediapipe')}"
+        ) from exc
     return Interpreter
 
 
@@ -74,7 +76,10 @@ class MediaPipeDetector:
         self.min_face = min_face
         # What a run records about its detector (input side, thresholds), in the shared shape.
         self.config = DetectorConfig(
-            input_long_side=self.spec.side, score_threshold=self.spec.score_threshold, nms_threshold=NMS_IOU, min_face=min_face
+            input_long_side=self.spec.side,
+            score_threshold=self.spec.score_threshold,
+            nms_threshold=NMS_IOU,
+            min_face=min_face,
         )
         self._detector = _Model(samples.fetch(self.spec.model), threads, 2)
         self._mesh = _Model(samples.fetch(MESH_MODEL), threads, 2)
@@ -91,7 +96,7 @@ class MediaPipeDetector:
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
         boxes, scores, points = self._faces(rgb)
         found = []
-        for box, score, kp in zip(boxes, scores, points):
+        for box, score, kp in zip(boxes, scores, points, strict=False):
             mesh = self._landmarks(rgb, box, kp[0], kp[1])
             if mesh is None:
                 continue
@@ -119,11 +124,15 @@ class MediaPipeDetector:
         boxes[:, 0::2] = boxes[:, 0::2].clip(0, w)
         boxes[:, 1::2] = boxes[:, 1::2].clip(0, h)
         xywh = np.concatenate([boxes[:, :2], boxes[:, 2:] - boxes[:, :2]], axis=1)
-        keep = np.asarray(cv2.dnn.NMSBoxes(xywh.tolist(), scores.tolist(), self.spec.score_threshold, NMS_IOU), np.int64).reshape(-1)
+        keep = np.asarray(
+            cv2.dnn.NMSBoxes(xywh.tolist(), scores.tolist(), self.spec.score_threshold, NMS_IOU), np.int64
+        ).reshape(-1)
         keep = keep[np.minimum(xywh[keep, 2], xywh[keep, 3]) >= self.min_face]
         return boxes[keep], scores[keep], points[keep]
 
-    def _landmarks(self, rgb: np.ndarray, box: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray) -> np.ndarray | None:
+    def _landmarks(
+        self, rgb: np.ndarray, box: np.ndarray, right_eye: np.ndarray, left_eye: np.ndarray
+    ) -> np.ndarray | None:
         """(468, 3) mesh in frame pixels, or None when the landmark model sees no face there."""
         to_frame, scale = facemesh.roi_transform(box, right_eye, left_eye)
         raw, presence = self._mesh(facemesh.crop(rgb, to_frame))

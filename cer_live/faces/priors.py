@@ -21,7 +21,7 @@ def prior_boxes(
     feature map; within a cell one prior per min size.
     """
     levels = []
-    for step, sizes in zip(steps, min_sizes):
+    for step, sizes in zip(steps, min_sizes, strict=False):
         rows, cols = math.ceil(height / step), math.ceil(width / step)
         ys, xs = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
         cx = ((xs.reshape(-1) + 0.5) * step / width).astype(np.float32)

@@ -47,4 +47,6 @@ def crop(image: np.ndarray, region: Region, size: int, fill: tuple[float, float,
     # Pixel centres at half-integers on both sides (as the detector's boxes are), so that
     # crop = (frame - origin) * scale holds exactly for the continuous coordinates.
     matrix = np.float32([[s, 0, s * (0.5 - region.x0) - 0.5], [0, s, s * (0.5 - region.y0) - 0.5]])
-    return cv2.warpAffine(image, matrix, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+    return cv2.warpAffine(
+        image, matrix, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
+    )

@@ -34,34 +34,26 @@ class Scheduler:
         self.config = config
         self._last: dict[int, _Last] = {}
 
-    def due(
-        self, frame: int, track_ids: tuple[int, ...], detections: tuple[Detection, ...]
-    ) -> list[bool]:
+    def due(self, frame: int, track_ids: tuple[int, ...], detections: tuple[Detection, ...]) -> list[bool]:
         """Per detection: must the ensemble run on it now?"""
         if self.config.every == 1:
             return [True] * len(detections)
         out = []
-        for tid, det in zip(track_ids, detections):
+        for tid, det in zip(track_ids, detections, strict=False):
             last = self._last.get(tid)
             if last is None or not 0 <= frame - last.frame < self.config.every:
                 out.append(True)
                 continue
-            overlap = iou_matrix(last.box[None], np.asarray(det.box, np.float64)[None])[
-                0, 0
-            ]
+            overlap = iou_matrix(last.box[None], np.asarray(det.box, np.float64)[None])[0, 0]
             out.append(bool(overlap < self.config.min_iou))
         return out
 
     def carried(self, track_id: int) -> FaceScores:
         return self._last[track_id].scores
 
-    def remember(
-        self, frame: int, track_id: int, detection: Detection, scores: FaceScores
-    ) -> None:
+    def remember(self, frame: int, track_id: int, detection: Detection, scores: FaceScores) -> None:
         if self.config.every > 1:
-            self._last[track_id] = _Last(
-                frame, np.asarray(detection.box, np.float64), scores
-            )
+            self._last[track_id] = _Last(frame, np.asarray(detection.box, np.float64), scores)
 
     def forget(self, track_ids: tuple[int, ...]) -> None:
         for tid in track_ids:

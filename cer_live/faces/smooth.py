@@ -17,7 +17,7 @@ class SmoothingConfig:
     window: int = 5
 
     @staticmethod
-    def parse(text: str) -> "SmoothingConfig":
+    def parse(text: str) -> SmoothingConfig:
         """'ema', 'ema:0.3', 'window', 'window:8' or 'none'."""
         kind, _, arg = text.partition(":")
         try:

@@ -50,7 +50,7 @@ class Pending:
 
     @property
     def due_detections(self) -> tuple[Detection, ...]:
-        return tuple(d for d, run in zip(self.detections, self.due) if run)
+        return tuple(d for d, run in zip(self.detections, self.due, strict=False) if run)
 
 
 class SourceFaces:
@@ -65,7 +65,9 @@ class SourceFaces:
         self.smoother = Smoother(options.smoothing)
         self.fallback = NearestFaceFallback(0 if independent else options.fallback_age, look_ahead)
 
-    def step(self, frame: Frame, found: FrameDetections, score: Scorer, stage_ms: dict[str, float]) -> list[FrameResult]:
+    def step(
+        self, frame: Frame, found: FrameDetections, score: Scorer, stage_ms: dict[str, float]
+    ) -> list[FrameResult]:
         """Tracks, scores (only the faces that are due), smooths; returns the results now final."""
         pending = self.plan(frame, found)
         fresh, score_ms = score(frame.image, pending.due_detections)
@@ -94,7 +96,9 @@ class SourceFaces:
         frame, detections = pending.frame, pending.detections
         lead = protagonist_index(detections)
         faces = []
-        for i, (tid, det, kind, run) in enumerate(zip(pending.track_ids, detections, pending.kinds, pending.due)):
+        for i, (tid, det, kind, run) in enumerate(
+            zip(pending.track_ids, detections, pending.kinds, pending.due, strict=False)
+        ):
             scores = next(it) if run else self.scheduler.carried(tid)
             if run:
                 self.scheduler.remember(frame.frame_id, tid, det, scores)

@@ -6,12 +6,12 @@ import time
 
 import numpy as np
 
-from . import backends
-from ..faces.align import align
-from .backends import BackendOptions
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, composition_matrix
-from .fusion import fuse
+from ..faces.align import align
 from ..messages import Detection, FaceScores
+from . import backends
+from .backends import BackendOptions
+from .fusion import fuse
 from .packs import MemberSpec, Pack
 from .preprocess import to_tensor
 from .softmax import softmax
@@ -70,7 +70,9 @@ class Preprocessor:
         for indices in self.groups.values():
             spec = self.specs[indices[0]]
             crops = [align(image, detections, spec.template, spec.size) for image, detections in items if detections]
-            out.append(to_tensor(crops[0] if len(crops) == 1 else np.concatenate(crops), spec.colour, spec.mean, spec.std))
+            out.append(
+                to_tensor(crops[0] if len(crops) == 1 else np.concatenate(crops), spec.colour, spec.mean, spec.std)
+            )
         return out
 
 
@@ -82,7 +84,9 @@ class Ensemble:
         self.weights = np.array([m.spec.weight for m in self.members])
         self.preprocessor = Preprocessor([m.spec for m in self.members])
 
-    def score(self, image: np.ndarray, detections: tuple[Detection, ...]) -> tuple[tuple[FaceScores, ...], dict[str, float]]:
+    def score(
+        self, image: np.ndarray, detections: tuple[Detection, ...]
+    ) -> tuple[tuple[FaceScores, ...], dict[str, float]]:
         """Scores per detection and the time spent aligning and inferring (ms)."""
         scored, timing = self.score_many([(image, detections)])
         return scored[0], timing
@@ -103,13 +107,13 @@ class Ensemble:
         faces = self.infer(tensors)
         timing = {"align": (t1 - t0) * 1000, "infer": (time.perf_counter() - t1) * 1000}
         bounds = np.cumsum([0, *counts])
-        return [faces[a:b] for a, b in zip(bounds[:-1], bounds[1:])], timing
+        return [faces[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=False)], timing
 
     def infer(self, tensors: list[np.ndarray]) -> tuple[FaceScores, ...]:
         """Every member on its group's tensor, then fusion: one FaceScores per face."""
         compound: dict[int, np.ndarray] = {}
         basic: list[np.ndarray] = []
-        for indices, tensor in zip(self.preprocessor.groups.values(), tensors):
+        for indices, tensor in zip(self.preprocessor.groups.values(), tensors, strict=False):
             for index in indices:
                 c, b = self.members[index].run(tensor)
                 compound[index] = c

@@ -13,9 +13,7 @@ import numpy as np
 RULES = ("mean", "weighted_mean", "majority")
 
 
-def fuse(
-    scores: np.ndarray, rule: str, weights: np.ndarray | None = None
-) -> np.ndarray:
+def fuse(scores: np.ndarray, rule: str, weights: np.ndarray | None = None) -> np.ndarray:
     """scores (M members, N faces, C classes) -> (N, C).
 
     - mean: mean over the members that did not abstain.
@@ -25,29 +23,18 @@ def fuse(
       unique argmax, so a downstream argmax always gives the voted label.
     """
     if scores.ndim != 3:
-        raise ValueError(
-            f"scores must be (members, faces, classes), got {scores.shape}"
-        )
+        raise ValueError(f"scores must be (members, faces, classes), got {scores.shape}")
     if rule == "mean":
         return _mean(scores)
     if rule == "weighted_mean":
-        w = (
-            np.ones(scores.shape[0])
-            if weights is None
-            else np.asarray(weights, np.float64)
-        )
+        w = np.ones(scores.shape[0]) if weights is None else np.asarray(weights, np.float64)
         if w.shape != (scores.shape[0],) or (w < 0).any() or w.sum() <= 0:
-            raise ValueError(
-                "weighted_mean needs one non-negative weight per member, not all zero"
-            )
+            raise ValueError("weighted_mean needs one non-negative weight per member, not all zero")
         present = _present(scores)  # (M, N)
         wm = np.where(present, w[:, None], 0.0)
         total = wm.sum(axis=0)  # (N,)
         filled = np.nan_to_num(scores.astype(np.float64))
-        out = (
-            np.einsum("mn,mnc->nc", wm, filled)
-            / np.where(total > 0, total, 1.0)[:, None]
-        )
+        out = np.einsum("mn,mnc->nc", wm, filled) / np.where(total > 0, total, 1.0)[:, None]
         out[total <= 0] = np.nan
         return out.astype(scores.dtype)
     if rule == "majority":
@@ -70,9 +57,7 @@ def _present(scores: np.ndarray) -> np.ndarray:
 def _mean(scores: np.ndarray) -> np.ndarray:
     masked = np.where(_present(scores)[:, :, None], scores, np.nan)
     with warnings.catch_warnings():
-        warnings.simplefilter(
-            "ignore", RuntimeWarning
-        )  # all-abstain faces: NaN by design
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-abstain faces: NaN by design
         return np.nanmean(masked, axis=0).astype(scores.dtype)
 
 
@@ -83,9 +68,7 @@ def majority_labels(scores: np.ndarray, mean: np.ndarray | None = None) -> np.nd
     """
     members, faces, classes = scores.shape
     present = _present(scores)
-    votes = np.where(
-        present, np.nan_to_num(scores, nan=-np.inf).argmax(axis=2), -1
-    )  # (M, N)
+    votes = np.where(present, np.nan_to_num(scores, nan=-np.inf).argmax(axis=2), -1)  # (M, N)
     counts = np.zeros((faces, classes), int)
     for m in range(members):
         voted = votes[m] >= 0

@@ -26,9 +26,7 @@ class OnnxFormatError(ValueError):
 class OnnxInfo:
     metadata: dict[str, str]
     input_name: str
-    input_shape: tuple[
-        int | str, ...
-    ]  # ints for fixed dimensions, names for symbolic ones
+    input_shape: tuple[int | str, ...]  # ints for fixed dimensions, names for symbolic ones
 
 
 def _varint(data: memoryview, pos: int) -> tuple[int, int]:
@@ -82,14 +80,9 @@ def read_info(model: bytes) -> OnnxInfo:
     graphs = _sub(view, _MODEL_GRAPH)
     if not graphs:
         raise OnnxFormatError("no graph")
-    metadata = {
-        _text(e, _ENTRY_KEY): _text(e, _ENTRY_VALUE)
-        for e in _sub(view, _MODEL_METADATA)
-    }
+    metadata = {_text(e, _ENTRY_KEY): _text(e, _ENTRY_VALUE) for e in _sub(view, _MODEL_METADATA)}
     graph = graphs[0]
-    initialisers = {
-        _text(t, 8) for t in _sub(graph, _GRAPH_INITIALIZER)
-    }  # TensorProto.name = 8
+    initialisers = {_text(t, 8) for t in _sub(graph, _GRAPH_INITIALIZER)}  # TensorProto.name = 8
     for value in _sub(graph, _GRAPH_INPUT):
         name = _text(value, _VALUE_NAME)
         if name in initialisers:
@@ -98,12 +91,8 @@ def read_info(model: bytes) -> OnnxInfo:
         for tensor in _sub_path(value, (_VALUE_TYPE, _TYPE_TENSOR)):
             for shape in _sub(tensor, _TENSOR_SHAPE):
                 for dim in _sub(shape, _SHAPE_DIM):
-                    fixed = [
-                        v for n, w, v in _fields(dim) if n == _DIM_VALUE and w == 0
-                    ]
-                    dims.append(
-                        int(fixed[0]) if fixed else _text(dim, _DIM_PARAM) or "?"
-                    )  # type: ignore[arg-type]
+                    fixed = [v for n, w, v in _fields(dim) if n == _DIM_VALUE and w == 0]
+                    dims.append(int(fixed[0]) if fixed else _text(dim, _DIM_PARAM) or "?")  # type: ignore[arg-type]
         return OnnxInfo(metadata=metadata, input_name=name, input_shape=tuple(dims))
     raise OnnxFormatError("the graph has no input")
 

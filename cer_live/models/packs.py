@@ -16,13 +16,13 @@ from typing import Any
 
 import numpy as np
 
+from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, COMPOUND_COMPONENTS
+from ..errors import PackError
+from ..faces.detector_config import DETECTORS, DetectorConfig
+from ..faces.templates import TEMPLATES, loosen
 from .backends.base import ModelSource
 from .integrity import Verified, VerifiedFile, VerifiedPythonBytes
 from .integrity import sha256 as sha256  # the pack digest, for recipes and tests
-from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, COMPOUND_COMPONENTS
-from ..faces.detector_config import DETECTORS, DetectorConfig
-from ..faces.templates import TEMPLATES, loosen
-from ..errors import PackError
 from .onnx_meta import OnnxFormatError, read_info
 
 MANIFEST = "pack.json"
@@ -48,7 +48,7 @@ class MemberSpec:
     torch_weights: VerifiedFile | None = None  # its state_dict
 
     @property
-    def sha256(self) -> str:
+    def sha256(self) -> str:  # noqa: F811 (a property; the module's sha256 is the function)
         return self.model.sha256
 
     @property
@@ -74,7 +74,7 @@ class DetectorSpec:
     kind: str = "retinaface"  # the front end a run uses unless --detector says otherwise
 
     @property
-    def sha256(self) -> str:
+    def sha256(self) -> str:  # noqa: F811 (a property; the module's sha256 is the function)
         return self.model.sha256
 
 
@@ -121,7 +121,9 @@ def read_listing(path: Path) -> str:
         members = m["members"]
         return f"{m.get('name', path.name)}\t{len(members)} member(s)\t{path}\t{m.get('description', '')}"
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        return f"{path.name}\tINVALID: {MANIFEST} is unreadable ({type(exc).__name__}); run 'cer-live packs show {path}'"
+        return (
+            f"{path.name}\tINVALID: {MANIFEST} is unreadable ({type(exc).__name__}); run 'cer-live packs show {path}'"
+        )
 
 
 def find_pack(name_or_path: str) -> Path:
@@ -258,7 +260,10 @@ class _Reader:
         if kind == "basic_probabilities":
             needed = {c for pair in COMPOUND_COMPONENTS for c in pair}
             if not needed <= set(classes) or not set(classes) <= set(BASIC_CLASSES):
-                raise self.fail(where, f"basic classes {list(classes)} must be drawn from {list(BASIC_CLASSES)} and hold every compound component")
+                raise self.fail(
+                    where,
+                    f"basic classes {list(classes)} must be drawn from {list(BASIC_CLASSES)} and hold every compound component",
+                )
         elif sorted(classes) != sorted(COMPOUND_CLASSES):
             raise self.fail(where, f"compound classes {list(classes)} do not match the seven ABAW classes")
         # Read once to check it, then let go: the engine reads (and checks) it again when it loads.
@@ -293,9 +298,11 @@ class _Reader:
         try:
             info = read_info(model)
         except OnnxFormatError as exc:
-            raise self.fail(where, f"the model file is corrupt or not ONNX ({exc}); restore it or re-export the pack") from exc
+            raise self.fail(
+                where, f"the model file is corrupt or not ONNX ({exc}); restore it or re-export the pack"
+            ) from exc
         declared = info.input_shape[1:]
-        if len(declared) != 3 or any(isinstance(d, int) and d != want for d, want in zip(declared, chw)):
+        if len(declared) != 3 or any(isinstance(d, int) and d != want for d, want in zip(declared, chw, strict=False)):
             raise self.fail(
                 where,
                 f"the ONNX input is {'x'.join(map(str, info.input_shape))} but the manifest says "

@@ -9,7 +9,9 @@ import numpy as np
 def to_tensor(crops: np.ndarray, colour: str, mean: tuple[float, ...], std: tuple[float, ...]) -> np.ndarray:
     """(N, H, W, 3) BGR uint8 to (N, C, H, W) float32: scale to [0, 1], then (x - mean) / std."""
     if colour == "gray":
-        planes = np.stack([cv2.cvtColor(c, cv2.COLOR_BGR2GRAY) for c in crops])[..., None] if len(crops) else crops[..., :1]
+        planes = (
+            np.stack([cv2.cvtColor(c, cv2.COLOR_BGR2GRAY) for c in crops])[..., None] if len(crops) else crops[..., :1]
+        )
     elif colour == "rgb":
         planes = crops[..., ::-1]
     else:

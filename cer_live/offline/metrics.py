@@ -64,8 +64,8 @@ class Scores:
         return {
             "macro_f1": round(self.macro_f1, 6),
             "accuracy": round(self.accuracy, 6),
-            "per_class_f1": {n: round(v, 6) for n, v in zip(names, self.per_class_f1)},
-            "support": dict(zip(names, self.support)),
+            "per_class_f1": {n: round(v, 6) for n, v in zip(names, self.per_class_f1, strict=False)},
+            "support": dict(zip(names, self.support, strict=False)),
             "missing_predictions": self.missing,
             "confusion": [list(row) for row in self.confusion],
         }

@@ -9,21 +9,22 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..models import backends
 from ..errors import BackendError
 from ..faces.detect import RetinaFaceDetector
 from ..faces.detect_schedule import FrameDetections
 from ..faces.mediapipe_detect import MediaPipeDetector
 from ..faces.state import Scorer, SourceFaces
 from ..messages import Detection, FaceScores, Frame, FrameResult
+from ..models import backends
 from ..models.backends import Backend, BackendOptions
 from ..models.ensemble import Ensemble
 from ..models.packs import Pack
 from .batch_stats import BatchStats
 
-
 log = logging.getLogger(__name__)
-ManyScorer = Callable[[list[tuple[np.ndarray, tuple[Detection, ...]]]], tuple[list[tuple[FaceScores, ...]], dict[str, float]]]
+ManyScorer = Callable[
+    [list[tuple[np.ndarray, tuple[Detection, ...]]]], tuple[list[tuple[FaceScores, ...]], dict[str, float]]
+]
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,13 @@ class Analyser:
         self.score_many: ManyScorer = self.ensemble.score_many if self.ensemble is not None else _one_by_one(scorer)  # type: ignore[arg-type]
         kind = options.detector or pack.detector.kind
         if kind == "retinaface":
-            self.detector: RetinaFaceDetector | MediaPipeDetector = RetinaFaceDetector(_detector_backend(pack, engine_options), config)
+            self.detector: RetinaFaceDetector | MediaPipeDetector = RetinaFaceDetector(
+                _detector_backend(pack, engine_options), config
+            )
         else:
-            self.detector = MediaPipeDetector("short" if kind == "mediapipe-short" else "full", options.threads, config.min_face)
+            self.detector = MediaPipeDetector(
+                "short" if kind == "mediapipe-short" else "full", options.threads, config.min_face
+            )
         # Re-detection in regions around known faces needs a detector that takes any input size.
         self.detects_regions = isinstance(self.detector, RetinaFaceDetector)
         self.batches = BatchStats()  # every call of the run, whichever thread made it
@@ -76,13 +81,13 @@ class Analyser:
         t0 = time.perf_counter()
         found = self._detect(items)
         detect_ms = (time.perf_counter() - t0) * 1000
-        pending = [faces.plan(frame, f) for (frame, faces), f in zip(items, found)]
+        pending = [faces.plan(frame, f) for (frame, faces), f in zip(items, found, strict=False)]
         scored, score_ms = self.score_many([(p.frame.image, p.due_detections) for p in pending])
         self.last_batch = (len(items), sum(len(p.due_detections) for p in pending))
         self.batches.add(*self.last_batch)
         return [
             faces.finish(p, fresh, {"decode": frame.decode_ms, "detect": detect_ms, **f.stage_ms, **score_ms})
-            for (frame, faces), p, f, fresh in zip(items, pending, found, scored)
+            for (frame, faces), p, f, fresh in zip(items, pending, found, scored, strict=False)
         ]
 
     def _detect(self, items: list[tuple[Frame, SourceFaces]]) -> list[FrameDetections]:
@@ -102,7 +107,9 @@ class Analyser:
 def _one_by_one(scorer: Scorer) -> ManyScorer:
     """A scorer of one image's faces (a cluster's shared ensemble) used for several images."""
 
-    def score_many(items: list[tuple[np.ndarray, tuple[Detection, ...]]]) -> tuple[list[tuple[FaceScores, ...]], dict[str, float]]:
+    def score_many(
+        items: list[tuple[np.ndarray, tuple[Detection, ...]]],
+    ) -> tuple[list[tuple[FaceScores, ...]], dict[str, float]]:
         scored: list[tuple[FaceScores, ...]] = []
         timing: dict[str, float] = {}
         for image, detections in items:

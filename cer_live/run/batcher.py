@@ -77,7 +77,7 @@ class Batcher:
                 self._fail_all(exc)
                 return
             size = self.analyser.last_batch
-            for (lane, _), result in zip(batch, results):
+            for (lane, _), result in zip(batch, results, strict=False):
                 lane.batches.add(*size)
                 lane.q2.put(_Results(tuple(result)), lane.abandon)
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CerLiveError
+from ..faces.detect_schedule import MODES as DETECT_MODES
+from ..faces.detect_schedule import DetectScheduleConfig
 from ..faces.detector_config import DETECTORS
-from ..faces.detect_schedule import MODES as DETECT_MODES, DetectScheduleConfig
 from ..faces.schedule import ScheduleConfig
 from ..faces.smooth import SmoothingConfig
 from ..faces.state import FaceOptions
@@ -85,7 +86,9 @@ class RunConfig:
 
     def _check_numbers(self) -> None:
         if not self.sources and not self.source_list:
-            raise CerLiveError("no SOURCE given; name a video, an image, a folder, a webcam or a stream URL (or --sources FILE.toml)")
+            raise CerLiveError(
+                "no SOURCE given; name a video, an image, a folder, a webcam or a stream URL (or --sources FILE.toml)"
+            )
         if not 0 <= self.batch_wait_ms <= 1000:
             raise _bad("--batch-wait", self.batch_wait_ms, "give milliseconds between 0 and 1000")
         if self.max_streams < 1:

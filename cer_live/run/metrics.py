@@ -7,7 +7,18 @@ from collections import defaultdict
 import numpy as np
 
 # Stages in pipeline order; anything else a backend reports is listed after these.
-STAGE_ORDER = ("decode", "detect", "align", "infer", "post", "display", "capture_to_display", "capture_to_output", "sinks", "end_to_end")
+STAGE_ORDER = (
+    "decode",
+    "detect",
+    "align",
+    "infer",
+    "post",
+    "display",
+    "capture_to_display",
+    "capture_to_output",
+    "sinks",
+    "end_to_end",
+)
 
 
 RESERVOIR = 20_000  # samples kept per stage: fixed memory however long a live run lasts

@@ -81,16 +81,12 @@ def picture_names(out_dir: Path, stem: str, source: FrameSource) -> dict[str, Pa
 
 def plan_outputs(out_dir: Path, sources: list[FrameSource], video: bool, overwrite: bool) -> OutputPlan:
     stems = tuple(unique_names(s.name for s in sources))
-    pictures = {
-        stem: picture_names(out_dir, stem, s) for stem, s in zip(stems, sources) if s.independent
-    }
+    pictures = {stem: picture_names(out_dir, stem, s) for stem, s in zip(stems, sources, strict=False) if s.independent}
     plan = OutputPlan(out_dir, stems, video, pictures)
     inputs = {_key(p) for s in sources for p in s.files}
     for path in plan.all_files():
         if _key(path) in inputs:
-            raise OutputError(
-                f"output '{path}' would replace the input it is read from; choose another --out"
-            )
+            raise OutputError(f"output '{path}' would replace the input it is read from; choose another --out")
     if not overwrite:
         existing = [p for p in plan.all_files() if p.exists()]
         if existing:
@@ -119,12 +115,19 @@ def prepare_out_dir(path: Path) -> Path:
         with tempfile.NamedTemporaryFile(dir=path, prefix=".cer-live-probe-"):
             pass
     except OSError as exc:
-        raise OutputError(f"output folder '{path}' is not writable ({exc.strerror}); fix its permissions or choose another --out") from exc
+        raise OutputError(
+            f"output folder '{path}' is not writable ({exc.strerror}); fix its permissions or choose another --out"
+        ) from exc
     return path
 
 
 def open_sinks(
-    plan: OutputPlan, stem: str, source: FrameSource, header: dict[str, Any], watermark: str, basic: bool = True,
+    plan: OutputPlan,
+    stem: str,
+    source: FrameSource,
+    header: dict[str, Any],
+    watermark: str,
+    basic: bool = True,
     resume: bool = False,
 ) -> list[Sink]:
     """The source's file sinks; if one cannot be opened, those already open are closed.
@@ -146,7 +149,9 @@ def open_sinks(
         SinkSet(sinks).close()
         if isinstance(exc, OutputError):
             raise
-        raise OutputError(f"cannot write outputs for '{stem}' in '{plan.out_dir}' ({exc.strerror}); check the folder") from exc
+        raise OutputError(
+            f"cannot write outputs for '{stem}' in '{plan.out_dir}' ({exc.strerror}); check the folder"
+        ) from exc
     return sinks
 
 

@@ -176,7 +176,13 @@ class Lane:
         self.latest = policy == "latest"
         # Short queues keep live latency low; longer ones smooth out jitter for files.
         size = queue_size or (2 if self.latest else 8)
-        self.source, self.faces, self.sinks, self.stop_requested, self.on_stop = source, faces, sinks, stop_requested, on_stop
+        self.source, self.faces, self.sinks, self.stop_requested, self.on_stop = (
+            source,
+            faces,
+            sinks,
+            stop_requested,
+            on_stop,
+        )
         self.report = SourceReport(name=source.name, label=source.label, policy=policy)
         self.q1, self.q2 = FrameQueue(size), FrameQueue(out_size or size)
         self.halt, self.abandon = threading.Event(), threading.Event()
@@ -201,7 +207,9 @@ class Lane:
         try:
             for worker in workers:
                 worker.start()
-            failure = _drain(self.q2, self.emitter, report, lambda: _halt(self.source, self.halt), self.stop_requested, self.on_stop)
+            failure = _drain(
+                self.q2, self.emitter, report, lambda: _halt(self.source, self.halt), self.stop_requested, self.on_stop
+            )
             if isinstance(failure, CerLiveError):
                 report.error, failure = str(failure), None
         finally:
@@ -288,4 +296,6 @@ def _shutdown(source: FrameSource, workers: list[threading.Thread], abandon: thr
     for worker in workers:
         worker.join(timeout=_JOIN_S)
         if worker.is_alive():
-            log.warning("%s did not stop within %.0f s; it will close its source when its read returns", worker.name, _JOIN_S)
+            log.warning(
+                "%s did not stop within %.0f s; it will close its source when its read returns", worker.name, _JOIN_S
+            )

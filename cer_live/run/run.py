@@ -16,8 +16,8 @@ from typing import Any, Protocol
 from .. import PRODUCER
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES
 from ..errors import CerLiveError
-from ..install import install_hint
 from ..faces.state import FaceOptions, SourceFaces
+from ..install import install_hint
 from ..messages import FrameResult
 from ..models.packs import Pack, load_pack
 from ..sinks.base import Sink, SinkSet
@@ -26,10 +26,10 @@ from ..sources import StreamOptions, open_sources
 from ..sources.base import FrameSource
 from ..sources.images import ImageSequenceSource
 from .analyser import Analyser, AnalyserOptions
-from .config import RunConfig
-from .outputs import SUMMARY, OutputPlan, open_sinks, plan_outputs, prepare_out_dir, unique_names, write_json
 from .batcher import Batcher
+from .config import RunConfig
 from .multi import OUT_QUEUE, run_lanes
+from .outputs import SUMMARY, OutputPlan, open_sinks, plan_outputs, prepare_out_dir, unique_names, write_json
 from .pipeline import Lane, announce_once, run_source
 from .report import SourceReport
 from .signals import StopRequests
@@ -127,17 +127,23 @@ class Run:
             pack = replace(pack, fusion=c.fusion)
         untrained = [m["name"] for m in pack.manifest.get("members", []) if m.get("trained") is False]
         if untrained:
-            log.warning("pack '%s' has untrained members (%s): its labels are meaningless", pack.name, ", ".join(untrained))
+            log.warning(
+                "pack '%s' has untrained members (%s): its labels are meaningless", pack.name, ", ".join(untrained)
+            )
         if c.show:
             check_display(c.out is not None)
         sources, policies = self._sources()
         try:
             if c.show and len(sources) > 1:
                 # The window's toolkit wants the main thread, and several sources write from threads of their own.
-                raise CerLiveError(f"--show takes one source and {len(sources)} were given; watch several in a browser with --serve PORT")
+                raise CerLiveError(
+                    f"--show takes one source and {len(sources)} were given; watch several in a browser with --serve PORT"
+                )
             show = c.show if c.show is not None else len(sources) == 1 and sources[0].live and has_display()
             if c.out is None and not show and c.serve is None:
-                raise CerLiveError("nothing to write to: give --out DIR for files, --show for a live window or --serve PORT for a browser")
+                raise CerLiveError(
+                    "nothing to write to: give --out DIR for files, --show for a live window or --serve PORT for a browser"
+                )
             plan = plan_outputs(c.out, sources, c.video, c.overwrite) if c.out is not None else None
         except BaseException:
             _close_all(sources)
@@ -176,7 +182,9 @@ class Run:
         try:
             from ..serve.server import start_preview  # aiohttp only when asked for
         except ImportError as exc:
-            raise CerLiveError(f"--serve needs the serve extra ({exc.name} is missing); {install_hint('serve')}") from None
+            raise CerLiveError(
+                f"--serve needs the serve extra ({exc.name} is missing); {install_hint('serve')}"
+            ) from None
 
         return start_preview(address, self.config.serve_token, opened.stems, [s.label for s in opened.sources])
 
@@ -203,7 +211,15 @@ class Run:
                 sinks, faces = self._begin(opened, i, face_options, settings, started)
                 handed += 1
                 with sinks:
-                    report = run_source(analyser, opened.sources[i], faces, sinks, self._on_frame(opened.stems[i]), opened.policies[i], stop)
+                    report = run_source(
+                        analyser,
+                        opened.sources[i],
+                        faces,
+                        sinks,
+                        self._on_frame(opened.stems[i]),
+                        opened.policies[i],
+                        stop,
+                    )
                 report.images = _image_mode(opened.sources[i])
                 reports.append(report)
         finally:
@@ -238,7 +254,16 @@ class Run:
         def make_lane(i: int) -> Lane:
             source = opened.sources[i]
             sinks, faces = self._begin(opened, i, face_options, settings, started)
-            lane = Lane(source, faces, sinks, self._on_frame(opened.stems[i]), opened.policies[i], stop, out_size=OUT_QUEUE, on_stop=announce)
+            lane = Lane(
+                source,
+                faces,
+                sinks,
+                self._on_frame(opened.stems[i]),
+                opened.policies[i],
+                stop,
+                out_size=OUT_QUEUE,
+                on_stop=announce,
+            )
             lane.report.images = _image_mode(source)
             handed.add(i)  # from here on its capture thread owns (and closes) it
             batcher.add(lane)
@@ -288,9 +313,20 @@ def _say_image_mode(source: FrameSource) -> None:
     """How images are read, and how to change it."""
     if not isinstance(source, ImageSequenceSource):
         return
-    what = "one sequence (tracks, smoothing, a video)" if source.mode == "sequence" else "independent pictures (each on its own)"
+    what = (
+        "one sequence (tracks, smoothing, a video)"
+        if source.mode == "sequence"
+        else "independent pictures (each on its own)"
+    )
     other = "independent" if source.mode == "sequence" else "sequence"
-    log.info("'%s': %d image(s) read as %s: %s; --images %s to change", source.label, len(source.files), what, source.why, other)
+    log.info(
+        "'%s': %d image(s) read as %s: %s; --images %s to change",
+        source.label,
+        len(source.files),
+        what,
+        source.why,
+        other,
+    )
 
 
 def _close_all(sources: list[FrameSource]) -> None:

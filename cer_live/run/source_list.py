@@ -60,7 +60,9 @@ def read_source_list(path: Path) -> tuple[SourceEntry, ...]:
         raise SourceListError(f"--sources file '{path}' is not valid TOML: {exc}; fix the syntax") from None
     extra = sorted(set(data) - {"source"})
     if extra:
-        raise SourceListError(f"--sources file '{path}': unknown table '{extra[0]}'; list streams as [[source]] entries")
+        raise SourceListError(
+            f"--sources file '{path}': unknown table '{extra[0]}'; list streams as [[source]] entries"
+        )
     entries = data.get("source")
     if not isinstance(entries, list) or not entries:
         raise SourceListError(f"--sources file '{path}' lists no [[source]] entries; add one per stream or file")
@@ -77,7 +79,7 @@ def _entry(path: Path, n: int, raw: Any, base: Path) -> SourceEntry:
     if unknown:
         raise SourceListError(f"{where}: unknown key '{unknown[0]}'; use: {', '.join(sorted(_KEYS))}")
     if ("url" in raw) == ("path" in raw):
-        raise SourceListError(f"{where}: give exactly one of url = \"rtsp://...\" or path = \"file-or-folder\"")
+        raise SourceListError(f'{where}: give exactly one of url = "rtsp://..." or path = "file-or-folder"')
     spec = raw.get("url", raw.get("path"))
     if not isinstance(spec, str) or not spec.strip():
         raise SourceListError(f"{where}: url/path must be a non-empty string")
@@ -124,5 +126,7 @@ def _check_names(path: Path, entries: tuple[SourceEntry, ...]) -> None:
         if entry.name is None:
             continue
         if entry.name in seen:
-            raise SourceListError(f"--sources file '{path}': the name '{entry.name}' is used twice; give each source its own")
+            raise SourceListError(
+                f"--sources file '{path}': the name '{entry.name}' is used twice; give each source its own"
+            )
         seen.add(entry.name)

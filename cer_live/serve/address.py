@@ -43,7 +43,9 @@ def parse_serve(value: str) -> ServeAddress:
 def check_token(address: ServeAddress, token: str | None) -> None:
     """Any address but loopback needs a token that every request must carry."""
     if token is not None and len(token) < MIN_TOKEN:
-        raise CerLiveError(f"--serve-token is too short; give at least {MIN_TOKEN} characters (e.g. from 'openssl rand -hex 16')")
+        raise CerLiveError(
+            f"--serve-token is too short; give at least {MIN_TOKEN} characters (e.g. from 'openssl rand -hex 16')"
+        )
     if token is None and not address.loopback:
         raise CerLiveError(
             f"--serve {address.host}:{address.port} is reachable from other machines; give --serve-token TOKEN "

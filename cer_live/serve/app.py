@@ -19,7 +19,11 @@ from .frames import JpegCache
 from .metrics import registry_for, render
 from .tiles import Tiles
 
-ASSETS = {"/": ("index.html", "text/html"), "/app.js": ("app.js", "text/javascript"), "/style.css": ("style.css", "text/css")}
+ASSETS = {
+    "/": ("index.html", "text/html"),
+    "/app.js": ("app.js", "text/javascript"),
+    "/style.css": ("style.css", "text/css"),
+}
 BOUNDARY = "cerliveframe"
 _POLL_S = 0.03  # how often a picture stream looks for a newer frame
 
@@ -34,7 +38,10 @@ class Preview:
         self.registry = registry_for(tiles)
         self.closing = False
         self.started = time.monotonic()
-        self.assets = {route: (resources.files(__package__).joinpath("assets", name).read_bytes(), kind) for route, (name, kind) in ASSETS.items()}
+        self.assets = {
+            route: (resources.files(__package__).joinpath("assets", name).read_bytes(), kind)
+            for route, (name, kind) in ASSETS.items()
+        }
 
 
 def make_app(tiles: Tiles, token: str | None) -> tuple[web.Application, Preview]:

@@ -38,5 +38,7 @@ async def safe_headers(request: web.Request, handler: Handler) -> web.StreamResp
     response.headers.setdefault("Cache-Control", "no-store")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token may sit in the page's URL
-    response.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'"
+    )
     return response

@@ -19,12 +19,18 @@ class TilesCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         frames = CounterMetricFamily("cer_live_frames", "Frames written per source", labels=["source"])
-        dropped = CounterMetricFamily("cer_live_dropped_frames", "Frames a live source dropped to stay current", labels=["source"])
+        dropped = CounterMetricFamily(
+            "cer_live_dropped_frames", "Frames a live source dropped to stay current", labels=["source"]
+        )
         fps = GaugeMetricFamily("cer_live_fps", "Frames per second over the last two seconds", labels=["source"])
         latency = GaugeMetricFamily(
-            "cer_live_capture_to_output_ms", "Capture-to-output latency over the last 240 frames", labels=["source", "quantile"]
+            "cer_live_capture_to_output_ms",
+            "Capture-to-output latency over the last 240 frames",
+            labels=["source", "quantile"],
         )
-        status = GaugeMetricFamily("cer_live_source_status", "1 for the source's current connection status", labels=["source", "status"])
+        status = GaugeMetricFamily(
+            "cer_live_source_status", "1 for the source's current connection status", labels=["source", "status"]
+        )
         faces = GaugeMetricFamily("cer_live_faces", "Faces in the source's newest frame", labels=["source"])
         for tile in self.tiles.status():
             name = tile["name"]

@@ -40,7 +40,9 @@ class PreviewServer:
         if not self._ready.wait(_START_S):
             raise CerLiveError(f"the preview server did not start within {_START_S:g} s")
         if self._error is not None:
-            raise CerLiveError(f"cannot serve the preview on {self.address.host}:{self.address.port} ({self._error}); choose another --serve port") from None
+            raise CerLiveError(
+                f"cannot serve the preview on {self.address.host}:{self.address.port} ({self._error}); choose another --serve port"
+            ) from None
         log.info("live preview at %s%s", self.url, " (add ?token=TOKEN)" if self.preview.token_required else "")
         return self
 

@@ -19,7 +19,13 @@ _WINDOW_S = 2.0  # frames per second over the last two seconds
 _LATENCIES = 240  # capture-to-output samples behind p50/p95
 
 # Status events to what a tile shows.
-_STATUS = {"connected": "live", "recovered": "live", "lost": "reconnecting", "retrying": "reconnecting", "gave_up": "ended"}
+_STATUS = {
+    "connected": "live",
+    "recovered": "live",
+    "lost": "reconnecting",
+    "retrying": "reconnecting",
+    "gave_up": "ended",
+}
 
 
 class Tile:
@@ -101,7 +107,7 @@ class Tiles:
     """Every source's tile, in source order."""
 
     def __init__(self, stems: list[str], labels: list[str]) -> None:
-        self.tiles = [Tile(i, stem, label) for i, (stem, label) in enumerate(zip(stems, labels))]
+        self.tiles = [Tile(i, stem, label) for i, (stem, label) in enumerate(zip(stems, labels, strict=False))]
         self._by_stem = {tile.stem: tile for tile in self.tiles}
 
     def __getitem__(self, stem: str) -> Tile:

@@ -37,7 +37,9 @@ def canvas_for(width: int, height: int) -> Canvas:
     notes = []
     if scale < 1.0:  # rounded down to even sides, so that no padding follows
         w, h = max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
-        notes.append(f"scaled down to {w}x{h}, within {MAX_SIDE} px a side and {MAX_PIXELS} pixels (H.264 level 5.1, what browsers decode; aspect kept)")
+        notes.append(
+            f"scaled down to {w}x{h}, within {MAX_SIDE} px a side and {MAX_PIXELS} pixels (H.264 level 5.1, what browsers decode; aspect kept)"
+        )
     if w < MIN_SIDE or h < MIN_SIDE:
         notes.append(f"padded to at least {MIN_SIDE}x{MIN_SIDE}")
         w, h = max(MIN_SIDE, w), max(MIN_SIDE, h)

@@ -140,28 +140,59 @@ def _draw_label(image: np.ndarray, rect: Rect, lines: list[str], colour: tuple[i
     row = style.line()
     for i, text in enumerate(lines):
         base = rect.y1 + (i + 1) * row - max(1, style.pad // 2)
-        cv2.putText(image, text, (rect.x1 + style.pad, base), FONT, style.scale, colour if i == 0 else _WHITE, style.thickness, cv2.LINE_AA)
+        cv2.putText(
+            image,
+            text,
+            (rect.x1 + style.pad, base),
+            FONT,
+            style.scale,
+            colour if i == 0 else _WHITE,
+            style.thickness,
+            cv2.LINE_AA,
+        )
 
 
-def _draw_panel(image: np.ndarray, rect: Rect, probs: np.ndarray, colour: tuple[int, int, int], style: Style, scale: float) -> None:
+def _draw_panel(
+    image: np.ndarray, rect: Rect, probs: np.ndarray, colour: tuple[int, int, int], style: Style, scale: float
+) -> None:
     _backdrop(image, rect, colour, 1)
     row = style.line(scale)
     caption = max(style.width(n, scale) for n in COMPOUND_CLASSES)
     top = int(np.argmax(probs))
     bar_x, bar_w = rect.x1 + 2 * style.pad + caption, 4 * row
-    for i, (name, p) in enumerate(zip(COMPOUND_CLASSES, probs)):
+    for i, (name, p) in enumerate(zip(COMPOUND_CLASSES, probs, strict=False)):
         y = rect.y1 + style.pad // 2 + i * row
         text_colour = _WHITE if i == top else _MUTED
-        cv2.putText(image, name, (rect.x1 + style.pad, y + row - 3), FONT, scale, text_colour, style.thickness, cv2.LINE_AA)
+        cv2.putText(
+            image, name, (rect.x1 + style.pad, y + row - 3), FONT, scale, text_colour, style.thickness, cv2.LINE_AA
+        )
         cv2.rectangle(image, (bar_x, y + 2), (bar_x + bar_w, y + row - 2), (70, 70, 70), cv2.FILLED)
-        cv2.rectangle(image, (bar_x, y + 2), (bar_x + int(bar_w * float(np.clip(p, 0, 1))), y + row - 2), colour, cv2.FILLED)
-        cv2.putText(image, f"{float(p):.2f}", (bar_x + bar_w + style.pad, y + row - 3), FONT, scale, text_colour, style.thickness, cv2.LINE_AA)
+        cv2.rectangle(
+            image, (bar_x, y + 2), (bar_x + int(bar_w * float(np.clip(p, 0, 1))), y + row - 2), colour, cv2.FILLED
+        )
+        cv2.putText(
+            image,
+            f"{float(p):.2f}",
+            (bar_x + bar_w + style.pad, y + row - 3),
+            FONT,
+            scale,
+            text_colour,
+            style.thickness,
+            cv2.LINE_AA,
+        )
 
 
 def draw_face(image: np.ndarray, face: FaceResult, where: FaceLayout, style: Style, panel_scale: float) -> None:
     colour = FALLBACK_COLOUR if face.fallback else track_colour(face.track_id)
     box = where.face
-    cv2.rectangle(image, (box.x1, box.y1), (box.x2, box.y2), colour, 1 if face.fallback else max(1, round(2 * style.scale)), cv2.LINE_AA)
+    cv2.rectangle(
+        image,
+        (box.x1, box.y1),
+        (box.x2, box.y2),
+        colour,
+        1 if face.fallback else max(1, round(2 * style.scale)),
+        cv2.LINE_AA,
+    )
     for rect in (where.label, where.panel):
         if rect is not None:
             _leader(image, box, rect, colour, style)
@@ -176,10 +207,12 @@ def draw(result: FrameResult, watermark: str) -> np.ndarray:
     h, w = image.shape[:2]
     style = Style.for_frame(w, h)
     places, panel_scale = layout(result, watermark)
-    for face, where in zip(result.faces, places):
+    for face, where in zip(result.faces, places, strict=False):
         draw_face(image, face, where, style, panel_scale)
     mark = _watermark_rect(style, watermark, h)
     region = image[mark.y1 : mark.y2, mark.x1 : mark.x2]
     region[:] = (region * 0.3).astype(np.uint8)
-    cv2.putText(image, watermark, (style.pad, h - style.pad - 2), FONT, style.scale, _WHITE, style.thickness, cv2.LINE_AA)
+    cv2.putText(
+        image, watermark, (style.pad, h - style.pad - 2), FONT, style.scale, _WHITE, style.thickness, cv2.LINE_AA
+    )
     return image

@@ -55,7 +55,9 @@ class RecordFile:
         self.offset = 0
         try:
             path.parent.mkdir(parents=True, exist_ok=True)  # a source from a subfolder keeps its folder
-            self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC), 0o666)
+            self._fd: int | None = os.open(
+                path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC), 0o666
+            )
             self.offset = os.fstat(self._fd).st_size if append else 0
         except OSError as exc:
             raise write_failure(path, exc) from exc

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from ..messages import FrameResult
-from .records import frame_records
 from .base import Sink
 from .files import RecordFile
+from .records import frame_records
 
 
 def _line(record: dict[str, Any]) -> str:

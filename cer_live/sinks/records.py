@@ -13,7 +13,7 @@ from ..messages import FaceResult, FaceScores, FrameResult, StatusEvent
 def _named(values: np.ndarray | None, names: tuple[str, ...]) -> dict[str, float] | None:
     if values is None:
         return None
-    return {n: round(float(v), 5) for n, v in zip(names, values)}
+    return {n: round(float(v), 5) for n, v in zip(names, values, strict=False)}
 
 
 def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
@@ -31,7 +31,9 @@ def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
         "det_score": round(det.score, 4),
         "det": face.det,
         "landmarks": [[round(x, 1), round(y, 1)] for x, y in det.landmarks],
-        "pose": None if det.pose is None else dict(zip(("yaw", "pitch", "roll"), (round(a, 1) for a in det.pose))),
+        "pose": None
+        if det.pose is None
+        else dict(zip(("yaw", "pitch", "roll"), (round(a, 1) for a in det.pose), strict=False)),
         "pose_ok": face.pose_ok,
         "label": label,
         "label_id": label_id,
@@ -59,12 +61,16 @@ def _members(scores: FaceScores) -> dict[str, dict[str, Any] | None] | None:
     if scores.member_compound is None:
         return None
     out: dict[str, dict[str, Any] | None] = {}
-    for name, probs in zip(scores.members, scores.member_compound):
+    for name, probs in zip(scores.members, scores.member_compound, strict=False):
         if not np.isfinite(probs).all():
             out[name] = None  # this member abstained on this face
             continue
         idx = int(np.argmax(probs))
-        out[name] = {"label": COMPOUND_CLASSES[idx], "prob": round(float(probs[idx]), 5), "compound": [round(float(v), 5) for v in probs]}
+        out[name] = {
+            "label": COMPOUND_CLASSES[idx],
+            "prob": round(float(probs[idx]), 5),
+            "compound": [round(float(v), 5) for v in probs],
+        }
     return out
 
 

@@ -42,7 +42,14 @@ def _encoder_options(fps: float, canvas: Canvas) -> dict[str, str]:
     # with x264's slice threads), and the pipeline's other stages want the other cores.
     threads = "1" if canvas.width * canvas.height <= 1280 * 720 else "0"
     # zerolatency: no B-frames and no lookahead, so packets leave in display order at once.
-    return {"preset": "superfast", "tune": "zerolatency", "crf": "23", "g": keyint, "keyint_min": keyint, "threads": threads}
+    return {
+        "preset": "superfast",
+        "tune": "zerolatency",
+        "crf": "23",
+        "g": keyint,
+        "keyint_min": keyint,
+        "threads": threads,
+    }
 
 
 class AnnotatedVideoSink(Sink):
@@ -83,7 +90,9 @@ class AnnotatedVideoSink(Sink):
             self._out = av.open(str(self.path), "w", format="mp4", options=CONTAINER_OPTIONS)
         except OSError as exc:
             raise write_failure(self.path, exc) from exc
-        stream = self._out.add_stream("libx264", rate=Fraction(self.fps).limit_denominator(1001), options=_encoder_options(self.fps, self._canvas))
+        stream = self._out.add_stream(
+            "libx264", rate=Fraction(self.fps).limit_denominator(1001), options=_encoder_options(self.fps, self._canvas)
+        )
         stream.width, stream.height, stream.pix_fmt = self._canvas.width, self._canvas.height, "yuv420p"
         context = stream.codec_context
         context.time_base = TIME_BASE

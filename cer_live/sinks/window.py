@@ -53,7 +53,9 @@ class LiveWindow(Sink):
         try:
             cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
         except cv2.error as exc:
-            raise OutputError(f"cannot open a window ({str(exc).strip().splitlines()[-1]}); write files with --out instead") from exc
+            raise OutputError(
+                f"cannot open a window ({str(exc).strip().splitlines()[-1]}); write files with --out instead"
+            ) from exc
         self._opened = True
         self._sized = False
 
@@ -91,8 +93,14 @@ class LiveWindow(Sink):
             self.wants_stop = True
 
     def _hud(self, image: np.ndarray, result: FrameResult) -> None:
-        fps = (len(self._times) - 1) / (self._times[-1] - self._times[0]) if len(self._times) > 1 and self._times[-1] > self._times[0] else 0.0
-        lines = [f"{fps:5.1f} fps   dropped {result.frame.dropped}   {'RAW' if self.raw else 'smoothed'}{'  protagonist' if self.protagonist_only else ''}"]
+        fps = (
+            (len(self._times) - 1) / (self._times[-1] - self._times[0])
+            if len(self._times) > 1 and self._times[-1] > self._times[0]
+            else 0.0
+        )
+        lines = [
+            f"{fps:5.1f} fps   dropped {result.frame.dropped}   {'RAW' if self.raw else 'smoothed'}{'  protagonist' if self.protagonist_only else ''}"
+        ]
         if self._latency:
             p50, p95 = np.percentile(np.asarray(self._latency), [50, 95])
             lines.append(f"capture->display p50 {p50:5.1f} ms  p95 {p95:5.1f} ms")
@@ -108,7 +116,9 @@ class LiveWindow(Sink):
         region = image[:height, :width]
         region[:] = (region * 0.35).astype(np.uint8)  # darken, so the text reads on any frame
         for i, line in enumerate(lines):
-            cv2.putText(image, line, (6, row * (i + 1)), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1, cv2.LINE_AA)
+            cv2.putText(
+                image, line, (6, row * (i + 1)), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1, cv2.LINE_AA
+            )
 
     def close(self) -> None:
         if self._opened:

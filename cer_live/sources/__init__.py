@@ -73,8 +73,12 @@ def _folder_sources(root: Path, notes: list[str], recursive: bool, mode: str) ->
         if problems:
             raise SourceError(f"folder '{root}' holds no usable video: {problems[0]}")
         if hidden:
-            raise SourceError(f"folder '{root}' holds no images or videos itself, {hidden} in its subfolders; pass --recursive to read them")
-        raise SourceError(f"folder '{root}' holds no images or videos; point SOURCE at a video, an image or a folder of them")
+            raise SourceError(
+                f"folder '{root}' holds no images or videos itself, {hidden} in its subfolders; pass --recursive to read them"
+            )
+        raise SourceError(
+            f"folder '{root}' holds no images or videos; point SOURCE at a video, an image or a folder of them"
+        )
     notes.extend(f"skipped: {p}" for p in problems)
     return sources
 

@@ -41,7 +41,9 @@ def _visible(name: str) -> bool:
 
 def media_in_folder(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
     """Images, videos, and media-named entries that are not regular files, in name order."""
-    entries = sorted(p for p in folder.iterdir() if _visible(p.name) and p.suffix.lower() in MEDIA_SUFFIXES and not p.is_dir())
+    entries = sorted(
+        p for p in folder.iterdir() if _visible(p.name) and p.suffix.lower() in MEDIA_SUFFIXES and not p.is_dir()
+    )
     regular = [p for p in entries if p.is_file()]
     images = [p for p in regular if p.suffix.lower() in IMAGE_SUFFIXES]
     videos = [p for p in regular if p.suffix.lower() in VIDEO_SUFFIXES]
@@ -61,5 +63,8 @@ def subfolders(root: Path) -> list[Path]:
 def media_in_subfolders(root: Path) -> int:
     """How many media files lie in the subfolders of `root` (what a non-recursive read skips)."""
     return sum(
-        1 for folder in subfolders(root) for p in folder.iterdir() if _visible(p.name) and p.suffix.lower() in MEDIA_SUFFIXES and p.is_file()
+        1
+        for folder in subfolders(root)
+        for p in folder.iterdir()
+        if _visible(p.name) and p.suffix.lower() in MEDIA_SUFFIXES and p.is_file()
     )

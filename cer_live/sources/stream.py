@@ -76,7 +76,9 @@ class StreamSource:
         ok, self._first = self._cap.read()
         if not ok or self._first is None:
             self._cap.release()
-            raise SourceError(f"'{self.label}' opened but sent no frame within {self.options.read_timeout_s:g} s; check the camera or stream")
+            raise SourceError(
+                f"'{self.label}' opened but sent no frame within {self.options.read_timeout_s:g} s; check the camera or stream"
+            )
         fps = self._cap.get(cv2.CAP_PROP_FPS)
         self.fps = float(fps) if fps and 1 <= fps <= 240 else 25.0
 
@@ -95,11 +97,15 @@ class StreamSource:
     def _open_webcam(self) -> cv2.VideoCapture:
         device = self.spec if self.spec.startswith("/dev/") else f"/dev/video{self.spec}"
         if os.name == "posix" and not Path(device).exists():
-            raise SourceError(f"no webcam at '{self.spec}' ({device} does not exist); list cameras with 'ls /dev/video*'")
+            raise SourceError(
+                f"no webcam at '{self.spec}' ({device} does not exist); list cameras with 'ls /dev/video*'"
+            )
         target: int | str = int(self.spec) if self.spec.isdigit() else self.spec
         cap = cv2.VideoCapture(target, cv2.CAP_V4L2 if os.name == "posix" else cv2.CAP_ANY)
         if not cap.isOpened():
-            raise SourceError(f"cannot open webcam '{self.spec}' (busy, or not a capture device); close other programs using it")
+            raise SourceError(
+                f"cannot open webcam '{self.spec}' (busy, or not a capture device); close other programs using it"
+            )
         cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # newest frame, not a backlog
         return cap
 
@@ -144,7 +150,7 @@ class StreamSource:
             return f"unknown host '{host}'; check the address"
         except ConnectionRefusedError:
             return f"connection refused by {host}:{port}; is the server running on that port?"
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             return f"no answer from {host}:{port}; check the host is reachable"
         except OSError as exc:
             return f"cannot reach {host}:{port} ({exc.strerror or exc}); check the network"

@@ -12,7 +12,21 @@ from tests.helpers import cli
 jsonschema = pytest.importorskip("jsonschema")
 pytest.importorskip("matplotlib")
 
-TINY = ("--repeats", "1", "--frames", "12", "--faces", "1,2", "--batch", "1,2", "--resolution", "320x180", "--backend", "onnxruntime", "--no-live")
+TINY = (
+    "--repeats",
+    "1",
+    "--frames",
+    "12",
+    "--faces",
+    "1,2",
+    "--batch",
+    "1,2",
+    "--resolution",
+    "320x180",
+    "--backend",
+    "onnxruntime",
+    "--no-live",
+)
 
 
 def _structure(value: object) -> object:

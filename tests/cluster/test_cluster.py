@@ -90,7 +90,10 @@ def outcome(tmp_path_factory, sample):
     from ray.cluster_utils import Cluster
 
     tmp = tmp_path_factory.mktemp("cluster")
-    files = [cut(sample("WolfgangLanger_Pexels.mp4"), tmp / "wolf.mp4", FRAMES), cut(sample("face_noface.mov"), tmp / "door.mp4", FRAMES)]
+    files = [
+        cut(sample("WolfgangLanger_Pexels.mp4"), tmp / "wolf.mp4", FRAMES),
+        cut(sample("face_noface.mov"), tmp / "door.mp4", FRAMES),
+    ]
     loopback = {"num_cpus": 1}
     cluster = Cluster(initialize_head=True, head_node_args={**loopback, "include_dashboard": False})
     cluster.add_node(**loopback)
@@ -98,7 +101,9 @@ def outcome(tmp_path_factory, sample):
     ray.init(address=cluster.address, namespace=NAMESPACE)
     try:
         with RtspServer(sample("WolfgangLanger_Pexels.mp4"), mount="cam") as server:
-            config = RunConfig((*map(str, files), server.url), out=tmp / "out", video=False, ray=cluster.address, show=False)
+            config = RunConfig(
+                (*map(str, files), server.url), out=tmp / "out", video=False, ray=cluster.address, show=False
+            )
             run = ClusterRun(config)
             saboteur = _Saboteur(run, tmp / "out" / "rtsp-cam.jsonl")
             saboteur.start()
@@ -129,7 +134,9 @@ def test_sources_are_placed_over_both_nodes(outcome):
 def test_placement_spreads_sources_over_the_live_nodes():
     from cer_live.cluster.placement import alive_nodes, least_loaded
 
-    alive = alive_nodes([{"NodeID": "b", "Alive": True}, {"NodeID": "a", "Alive": True}, {"NodeID": "c", "Alive": False}])
+    alive = alive_nodes(
+        [{"NodeID": "b", "Alive": True}, {"NodeID": "a", "Alive": True}, {"NodeID": "c", "Alive": False}]
+    )
     placed: list[str | None] = []
     for _ in range(3):
         placed.append(least_loaded(alive, placed))
@@ -138,7 +145,10 @@ def test_placement_spreads_sources_over_the_live_nodes():
 
 def test_each_file_source_gives_the_single_process_labels_frame_by_frame(outcome):
     for stem in ("wolf", "door"):
-        cluster, single = _labels(outcome["tmp"] / "out" / f"{stem}.jsonl"), _labels(outcome["tmp"] / "single" / f"{stem}.jsonl")
+        cluster, single = (
+            _labels(outcome["tmp"] / "out" / f"{stem}.jsonl"),
+            _labels(outcome["tmp"] / "single" / f"{stem}.jsonl"),
+        )
         assert len({f for f, _, _ in single}) == FRAMES
         assert cluster == single, stem
 
@@ -153,7 +163,9 @@ def test_a_killed_stream_worker_comes_back_without_duplicating_a_frame(outcome):
         if r["type"] in ("face", "empty"):
             per_frame.setdefault(r["frame"], set()).add(r.get("track"))
     assert sorted(set(frames)) == sorted(dict.fromkeys(frames)), "frames out of order"
-    assert all(a < b for a, b in zip(dict.fromkeys(frames), list(dict.fromkeys(frames))[1:])), "a frame written twice"
+    assert all(a < b for a, b in zip(dict.fromkeys(frames), list(dict.fromkeys(frames))[1:], strict=False)), (
+        "a frame written twice"
+    )
     restarts = [r for r in records if r.get("event") == "worker_restarted"]
     assert len(restarts) == 1 and restarts[0]["lost_frames"] >= 0
     cam = next(r for r in outcome["summary"].sources if r.name == "rtsp-cam")

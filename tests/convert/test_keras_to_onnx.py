@@ -6,10 +6,10 @@ import pytest
 pytest.importorskip("h5py")
 pytest.importorskip("onnx")
 
-from cer_live.models.backends import BackendOptions, create  # noqa: E402
 from cer_live.convert.keras_model import read_keras_h5, same_pads  # noqa: E402
 from cer_live.convert.keras_numpy import forward  # noqa: E402
 from cer_live.convert.keras_to_onnx import to_onnx  # noqa: E402
+from cer_live.models.backends import BackendOptions, create  # noqa: E402
 from cer_live.models.packs import load_pack, sha256  # noqa: E402
 
 

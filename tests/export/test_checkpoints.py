@@ -2,8 +2,8 @@ import pytest
 import torch
 
 from cer_live.errors import ExportError
-from cer_live.models.backends.torch_architectures import build
 from cer_live.export.checkpoints import expand, load_checkpoint, to_module
+from cer_live.models.backends.torch_architectures import build
 
 pytestmark = pytest.mark.torch
 
@@ -59,6 +59,4 @@ def test_bad_checkpoints_get_one_line_errors(tmp_path):
     with pytest.raises(ExportError, match="does not fit resnet18"):
         to_module(load_checkpoint(headless))
     with pytest.raises(ExportError, match="no model0.pth"):
-        expand([str(tmp_path / "empty")]) if (
-            tmp_path / "empty"
-        ).mkdir() is None else None
+        expand([str(tmp_path / "empty")]) if (tmp_path / "empty").mkdir() is None else None

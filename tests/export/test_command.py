@@ -29,10 +29,7 @@ def test_export_reference_checkpoints_then_run(tmp_path, sample):
     assert result.code == 0, result.stderr
     assert "mobilenet_v2" in result.stdout and "pack written to" in result.stdout
     manifest = json.loads((tmp_path / "engines" / "mine" / "pack.json").read_text())
-    assert (
-        manifest["members"][0]["trained"] is True
-        and manifest["members"][0]["source"] == "model0.pth"
-    )
+    assert manifest["members"][0]["trained"] is True and manifest["members"][0]["source"] == "model0.pth"
     assert "fp16" not in manifest["members"][0]
     run = cli(
         "run",
@@ -48,14 +45,8 @@ def test_export_reference_checkpoints_then_run(tmp_path, sample):
 
 
 def test_export_errors_are_one_line(tmp_path):
-    result = cli(
-        "export", str(tmp_path / "nope.pth"), "--name", "x", "--out", str(tmp_path)
-    )
-    assert (
-        result.code == 2
-        and "does not exist" in result.stderr
-        and result.stderr.count("\n") == 1
-    )
+    result = cli("export", str(tmp_path / "nope.pth"), "--name", "x", "--out", str(tmp_path))
+    assert result.code == 2 and "does not exist" in result.stderr and result.stderr.count("\n") == 1
     result = cli("export", "--random", "vgg16", "--name", "x", "--out", str(tmp_path))
     assert result.code == 2 and "unknown architecture 'vgg16'" in result.stderr
     result = cli("export", "--name", "x", "--out", str(tmp_path))

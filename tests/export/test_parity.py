@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from onnx import numpy_helper
+
 from cer_live.errors import ParityError
 from cer_live.export.build import ExportOptions, face_tensors
 from cer_live.export.onnx_export import to_onnx
@@ -31,9 +32,7 @@ def test_a_correct_export_passes_and_a_wrong_one_is_rejected(faces):
 
     # The same architecture with one weight tensor nudged: an export that is subtly wrong.
     proto = to_onnx(model, (224, 224), {})
-    init = next(
-        t for t in proto.graph.initializer if numpy_helper.to_array(t).ndim == 4
-    )
+    init = next(t for t in proto.graph.initializer if numpy_helper.to_array(t).ndim == 4)
     arr = numpy_helper.to_array(init).copy()
     arr *= 1.02
     init.CopyFrom(numpy_helper.from_array(arr, init.name))
@@ -52,18 +51,11 @@ def test_fp16_disagreement_fails_for_trained_members_only(faces):
     rng = np.random.default_rng(0)
     reference = rng.dirichlet(np.ones(7), 64)
     flipped = reference.copy()
-    flipped[0] = np.roll(
-        flipped[0], 1
-    )  # one face of 64 changes its top-1: 98.4% < 99.5%
-    with pytest.raises(
-        ParityError, match="fp16 ONNX agrees with torch on top-1 for 98.4%"
-    ):
+    flipped[0] = np.roll(flipped[0], 1)  # one face of 64 changes its top-1: 98.4% < 99.5%
+    with pytest.raises(ParityError, match="fp16 ONNX agrees with torch on top-1 for 98.4%"):
         check_member("m", reference, reference, flipped)
     report = check_member("m", reference, reference, flipped, enforce_fp16=False)
-    assert (
-        report["fp16"]["top1_agreement"] == pytest.approx(63 / 64)
-        and report["fp16"]["enforced"] is False
-    )
+    assert report["fp16"]["top1_agreement"] == pytest.approx(63 / 64) and report["fp16"]["enforced"] is False
 
 
 def test_too_few_faces_is_an_error():

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import retinaface
 
-from cer_live.run.analyser import Analyser, AnalyserOptions
-from cer_live.models.packs import load_pack
-from cer_live.sources.images import read_image
 from cer_live.faces.track import iou_matrix
+from cer_live.models.packs import load_pack
+from cer_live.run.analyser import Analyser, AnalyserOptions
+from cer_live.sources.images import read_image
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,9 @@ def runs(tmp_path_factory):
     video = build_scene(root / "scene.mp4", WIDTH, HEIGHT, FRAMES, face_scale=0.5)
     out = {}
     for mode, extra in (("full", {"det_size": WIDTH}), ("auto", {})):
-        summary = Run(RunConfig(sources=(str(video),), out=root / mode, video=False, detect=mode, threads=1, **extra)).execute()
+        summary = Run(
+            RunConfig(sources=(str(video),), out=root / mode, video=False, detect=mode, threads=1, **extra)
+        ).execute()
         records = read_jsonl(root / mode / "scene.jsonl")
         out[mode] = (summary, records, json.loads((root / mode / "summary.json").read_text()))
     return out

@@ -1,15 +1,16 @@
 """--detector mediapipe and --max-yaw through the real CLI, and the one-line errors."""
 
-import re
 import json
+import re
 import shutil
 import sys
 
 import pytest
 
-from cer_live.install import install_hint
 from cer_live.errors import BackendError, CerLiveError
+from cer_live.install import install_hint
 from cer_live.run.config import RunConfig
+
 from ..helpers import ROOT, cli, read_jsonl
 
 needs_litert = pytest.mark.skipif(
@@ -29,7 +30,9 @@ def test_turned_faces_keep_out_of_the_smoothed_track(tmp_path, sample):
     turned = [r for r in rows if not r["pose_ok"]]
     assert turned and len(turned) < len(rows)  # he turns now and then
     # yaw is written rounded to 0.1 degree
-    assert all(abs(r["pose"]["yaw"]) >= 8 for r in turned) and all(abs(r["pose"]["yaw"]) <= 8.05 for r in rows if r["pose_ok"])
+    assert all(abs(r["pose"]["yaw"]) >= 8 for r in turned) and all(
+        abs(r["pose"]["yaw"]) <= 8.05 for r in rows if r["pose_ok"]
+    )
     last_ok: dict[int, dict] = {}
     held = 0
     for r in sorted(rows, key=lambda r: r["frame"]):

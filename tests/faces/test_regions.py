@@ -28,7 +28,7 @@ def test_each_face_of_a_group_photo_is_found_again_in_its_region(detector, sampl
     crops = [crop(image, r, size, detector.mean_bgr) for r in regions]
     assert all(c.shape == (size, size, 3) for c in crops)
     found = detector.detect(crops, long_side=size)  # one batched call for all five
-    for det, region, in_crop in zip(full, regions, found):
+    for det, region, in_crop in zip(full, regions, found, strict=False):
         mapped = [region.to_frame(d) for d in in_crop]
         ious = iou_matrix(np.array([det.box]), np.array([m.box for m in mapped]).reshape(-1, 4))[0]
         best = mapped[int(np.argmax(ious))]

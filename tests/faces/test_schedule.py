@@ -1,7 +1,7 @@
 import numpy as np
 
-from cer_live.messages import Detection, FaceScores
 from cer_live.faces.schedule import ScheduleConfig, Scheduler
+from cer_live.messages import Detection, FaceScores
 
 
 def det(x: float) -> Detection:

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from cer_live.messages import Detection
 from cer_live.faces.track import IoUTracker, iou_matrix, protagonist_index
+from cer_live.messages import Detection
 
 
 def det(x1, y1, x2, y2):

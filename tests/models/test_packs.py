@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from cer_live.errors import BackendError, PackError
 from cer_live.models import backends
 from cer_live.models.backends import BackendOptions
-from cer_live.errors import BackendError, PackError
 from cer_live.models.packs import find_pack, list_packs, load_pack, sha256
 
 DEFAULT = find_pack("default")
@@ -101,7 +101,9 @@ def test_wrong_input_shape_is_caught_at_load(pack_copy: Path):
     edit_manifest(pack_copy, lambda m: m["members"][0]["input"].update(size=[48, 48]))
     with pytest.raises(PackError, match=r"the ONNX input is batchx1x64x64 but the manifest says batch x 1x48x48"):
         load_pack(str(pack_copy))
-    edit_manifest(pack_copy, lambda m: m["members"][0]["input"].update(size=[64, 64], colour="bgr", mean=[0.5] * 3, std=[0.5] * 3))
+    edit_manifest(
+        pack_copy, lambda m: m["members"][0]["input"].update(size=[64, 64], colour="bgr", mean=[0.5] * 3, std=[0.5] * 3)
+    )
     with pytest.raises(PackError, match="batch x 3x64x64"):
         load_pack(str(pack_copy))
 
@@ -112,7 +114,9 @@ def test_class_order_mismatch_is_caught_at_load(pack_copy: Path):
         classes[0], classes[3] = classes[3], classes[0]
 
     edit_manifest(pack_copy, swap)
-    with pytest.raises(PackError, match="class order in the manifest .* differs from the model's own .*labels would be swapped"):
+    with pytest.raises(
+        PackError, match="class order in the manifest .* differs from the model's own .*labels would be swapped"
+    ):
         load_pack(str(pack_copy))
 
 

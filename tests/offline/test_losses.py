@@ -16,7 +16,9 @@ def test_balanced_ce_with_uniform_priors_is_plain_ce():
     logits = torch.randn(16, 7, generator=g)
     target = torch.randint(0, 7, (16,), generator=g)
     uniform = log_prior([5] * 7)
-    assert torch.allclose(balanced_ce(logits, target, uniform), torch.nn.functional.cross_entropy(logits, target), atol=1e-6)
+    assert torch.allclose(
+        balanced_ce(logits, target, uniform), torch.nn.functional.cross_entropy(logits, target), atol=1e-6
+    )
 
 
 def test_balanced_ce_by_hand():
@@ -24,7 +26,9 @@ def test_balanced_ce_by_hand():
     loss = balanced_ce(torch.zeros(1, 2), torch.tensor([0]), log_prior([1, 3]), tau=1.0)
     assert loss.item() == pytest.approx(math.log(4), abs=1e-6)
     # tau = 0 switches the adjustment off: log 2.
-    assert balanced_ce(torch.zeros(1, 2), torch.tensor([0]), log_prior([1, 3]), tau=0.0).item() == pytest.approx(math.log(2), abs=1e-6)
+    assert balanced_ce(torch.zeros(1, 2), torch.tensor([0]), log_prior([1, 3]), tau=0.0).item() == pytest.approx(
+        math.log(2), abs=1e-6
+    )
 
 
 def test_a_class_with_no_example_keeps_the_prior_finite():

@@ -1,11 +1,11 @@
 import cv2
 import numpy as np
 
-from cer_live.run.analyser import Analyser, AnalyserOptions
-from cer_live.messages import Frame
-from cer_live.models.packs import load_pack
 from cer_live.faces.schedule import ScheduleConfig
 from cer_live.faces.state import FaceOptions, SourceFaces
+from cer_live.messages import Frame
+from cer_live.models.packs import load_pack
+from cer_live.run.analyser import Analyser, AnalyserOptions
 
 
 def test_schedule_carries_scores_and_a_new_source_starts_afresh(sample):
@@ -22,7 +22,7 @@ def test_schedule_carries_scores_and_a_new_source_starts_afresh(sample):
     assert len(first) == 5 and all(f.fresh for f in first) and sorted(f.track_id for f in first) == [1, 2, 3, 4, 5]
     second = analyse(1, "a", faces)
     assert not any(f.fresh for f in second) and [f.track_id for f in second] == [f.track_id for f in first]
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         assert np.array_equal(a.raw.compound, b.raw.compound)  # carried, not recomputed
     assert all(f.fresh for f in analyse(3, "a", faces))
     # A new source gets its own face state: frame ids restart and no track carries over.

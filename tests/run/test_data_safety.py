@@ -70,7 +70,10 @@ def test_bad_device_or_backend_leaves_no_output_folder(clip, tmp_path, option, m
 def test_ctrl_c_during_start_up_is_quiet(clip, tmp_path, delay):
     proc = subprocess.Popen(
         [sys.executable, "-m", "cer_live.cli", "run", str(clip), "--out", str(tmp_path / "out")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
@@ -86,7 +89,11 @@ def test_errors_and_warnings_stay_on_one_line_in_a_pipe(tmp_path):
     missing = tmp_path / ("a-long-folder-name-" * 8) / "clip.mp4"
     done = subprocess.run(
         [sys.executable, "-m", "cer_live.cli", "run", str(missing), "--out", str(tmp_path / "o")],
-        cwd=ROOT, capture_output=True, text=True, timeout=60, env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
     )
     assert done.returncode == 2
     assert_one_line_error(done.stderr)

@@ -16,7 +16,14 @@ from cer_live.sinks.faces_csv import COMPOUND_COLUMNS
 
 from ..helpers import read_jsonl
 
-PHOTOS = ("multi_face.jpg", "single_face.jpg", "0-f1-su-ph.jpg", "0-f15-hao-ph.jpg", "15-f13-anc-ph.jpg", "45-m7-di-ph.jpg")
+PHOTOS = (
+    "multi_face.jpg",
+    "single_face.jpg",
+    "0-f1-su-ph.jpg",
+    "0-f15-hao-ph.jpg",
+    "15-f13-anc-ph.jpg",
+    "45-m7-di-ph.jpg",
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +69,30 @@ def test_the_faces_table_has_named_columns_and_one_row_per_face(photos_run):
         table = list(csv.DictReader(f))
     faces = [r for r in read_jsonl(out / "photos.jsonl") if r["type"] == "face"]
     assert len(table) == len(faces)
-    expected = ["frame", "time", "image", "track", "protagonist", "x1", "y1", "x2", "y2", "label", "label_id", "prob", "margin", "fresh", "fallback"]
+    expected = [
+        "frame",
+        "time",
+        "image",
+        "track",
+        "protagonist",
+        "x1",
+        "y1",
+        "x2",
+        "y2",
+        "label",
+        "label_id",
+        "prob",
+        "margin",
+        "fresh",
+        "fallback",
+    ]
     assert list(table[0]) == expected + list(COMPOUND_COLUMNS) + list(BASIC_CLASSES)
-    for row, face in zip(table, faces):
-        assert (int(row["track"]), row["label"], int(row["label_id"])) == (face["track"], face["label"], face["label_id"])
+    for row, face in zip(table, faces, strict=False):
+        assert (int(row["track"]), row["label"], int(row["label_id"])) == (
+            face["track"],
+            face["label"],
+            face["label_id"],
+        )
         assert float(row["margin"]) == pytest.approx(face["margin"], abs=1e-4)
         assert [float(row[c]) for c in ("x1", "y1", "x2", "y2")] == pytest.approx(face["box"], abs=0.06)
         assert float(row["Sadly_Angry"]) == pytest.approx(face["compound"]["Sadly Angry"], abs=1e-4)

@@ -28,7 +28,7 @@ def frames_seen(path) -> int:
 def rate(paths, seconds: float) -> list[float]:
     before = [frames_seen(p) for p in paths]
     time.sleep(seconds)
-    return [(frames_seen(p) - b) / seconds for p, b in zip(paths, before)]
+    return [(frames_seen(p) - b) / seconds for p, b in zip(paths, before, strict=False)]
 
 
 @needs_server
@@ -85,10 +85,14 @@ def read_whole(path) -> list[dict]:
 
 def test_files_at_once_keep_every_frame_and_share_batches(tmp_path, sample):
     video = sample("WolfgangLanger_Pexels.mp4")
-    done = cli("run", str(video), str(sample("single_face.jpg")), str(video), "--out", str(tmp_path), "--no-video", timeout=240)
+    done = cli(
+        "run", str(video), str(sample("single_face.jpg")), str(video), "--out", str(tmp_path), "--no-video", timeout=240
+    )
     assert done.code == 0, done.stderr
     for stem in ("WolfgangLanger_Pexels", "WolfgangLanger_Pexels-2"):
-        frames = sorted({r["frame"] for r in read_jsonl(tmp_path / f"{stem}.jsonl")[1:] if r["type"] in ("face", "empty")})
+        frames = sorted(
+            {r["frame"] for r in read_jsonl(tmp_path / f"{stem}.jsonl")[1:] if r["type"] in ("face", "empty")}
+        )
         assert frames == list(range(472))  # files never drop, whatever the other sources do
     assert len(read_jsonl(tmp_path / "single_face.jsonl")) == 2
     summary = json.loads((tmp_path / "summary.json").read_text())

@@ -12,10 +12,14 @@ from ..helpers import ROOT, count_video_frames, read_jsonl, start_cli
 def test_ctrl_c_stops_between_frames_and_leaves_whole_outputs(tmp_path, sample):
     out = tmp_path / "out"
     # A large detector input slows the run down so that the signal lands mid-video.
-    proc = start_cli("run", str(sample("WolfgangLanger_Pexels.mp4")), "--out", str(out), "--det-size", "1280", "--threads", "1")
+    proc = start_cli(
+        "run", str(sample("WolfgangLanger_Pexels.mp4")), "--out", str(out), "--det-size", "1280", "--threads", "1"
+    )
     jsonl = out / "WolfgangLanger_Pexels.jsonl"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and (not jsonl.exists() or jsonl.read_text().count("\n") < 21):  # header + 20 frames
+    while time.monotonic() < deadline and (
+        not jsonl.exists() or jsonl.read_text().count("\n") < 21
+    ):  # header + 20 frames
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)

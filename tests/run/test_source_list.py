@@ -15,7 +15,9 @@ def write(tmp_path, text: str):
 
 
 def test_entries_keep_their_names_and_options(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 [[source]]
 name = "door"
 url = "rtsp://10.0.0.5:554/live"
@@ -26,7 +28,8 @@ reconnect_limit = 3
 
 [[source]]
 path = "clips/monday.mp4"
-""")
+""",
+    )
     door, clip = read_source_list(path)
     assert door == SourceEntry("rtsp://10.0.0.5:554/live", "door", "latest", "udp", 2.5, 3)
     assert clip == SourceEntry(str(tmp_path / "clips/monday.mp4"))  # relative to the list
@@ -45,7 +48,10 @@ path = "clips/monday.mp4"
         ("[[source]]\nurl = 'rtsp://h/x'\ntimeout = 0\n", "timeout 0 must be seconds > 0"),
         ("[[source]]\nurl = 'rtsp://h/x'\nreconnect_limit = true\n", "reconnect_limit = True must be an integer"),
         ("[[source]]\nurl = 'rtsp://h/x'\nname = 'a b'\n", "name 'a b' must be letters"),
-        ("[[source]]\nurl = 'rtsp://h/x'\nname = 'a'\n[[source]]\nurl = 'rtsp://h/y'\nname = 'a'\n", "'a' is used twice"),
+        (
+            "[[source]]\nurl = 'rtsp://h/x'\nname = 'a'\n[[source]]\nurl = 'rtsp://h/y'\nname = 'a'\n",
+            "'a' is used twice",
+        ),
         ("[cams]\nurl = 'x'\n", "unknown table 'cams'"),
         ("title = 'x'\n", "unknown table 'title'"),
         ("", "lists no [[source]] entries"),

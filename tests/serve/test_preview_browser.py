@@ -20,9 +20,18 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(server_available() is not None, reason=str(server_available())),
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium (scripts/install-test-deps.sh)"),
+    pytest.mark.skipif(
+        shutil.which("chromium") is None, reason="needs Debian's chromium (scripts/install-test-deps.sh)"
+    ),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TRACK_1 = track_colour(1)  # the first track's box
 
 

@@ -38,7 +38,9 @@ def result(sample):
     """A real analysed frame with a face in it."""
     image = cv2.imread(str(sample("single_face.jpg")))
     analyser = Analyser(load_pack("default"), AnalyserOptions(threads=1))
-    [found] = analyser.analyse(Frame(0, 0.0, 0.0, image, "face/00001.jpg"), SourceFaces(FaceOptions(), look_ahead=False))
+    [found] = analyser.analyse(
+        Frame(0, 0.0, 0.0, image, "face/00001.jpg"), SourceFaces(FaceOptions(), look_ahead=False)
+    )
     analyser.close()
     assert found.faces
     return found
@@ -78,10 +80,22 @@ def test_only_the_pages_own_assets_are_served(server):
     _, base = server
     auth = {"X-Cer-Live-Token": TOKEN}
     status, headers, body = get(base + "/", auth)
-    assert status == 200 and b"<title>cer-live preview</title>" in body and "default-src 'self'" in headers["Content-Security-Policy"]
+    assert (
+        status == 200
+        and b"<title>cer-live preview</title>" in body
+        and "default-src 'self'" in headers["Content-Security-Policy"]
+    )
     for path in ("/app.js", "/style.css"):
         assert get(base + path, auth)[0] == 200
-    for path in ("/index.html", "/assets/app.js", "/../pyproject.toml", "/%2e%2e/%2e%2e/etc/passwd", "/etc/passwd", "/stream/7.mjpg", "/stream/x.mjpg"):
+    for path in (
+        "/index.html",
+        "/assets/app.js",
+        "/../pyproject.toml",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/etc/passwd",
+        "/stream/7.mjpg",
+        "/stream/x.mjpg",
+    ):
         assert get(base + path, auth)[0] == 404, path
 
 
@@ -90,7 +104,7 @@ def test_status_health_and_metrics_follow_the_tiles(server, result):
     auth = {"X-Cer-Live-Token": TOKEN}
     sink = preview.sink("door", "cer-live test")
     sink.event({"event": "connected"})
-    for i in range(5):
+    for _ in range(5):
         sink.write(result)
     sink.event({"event": "lost"})
     status = json.loads(get(base + "/api/status", auth)[2])
@@ -101,7 +115,9 @@ def test_status_health_and_metrics_follow_the_tiles(server, result):
     assert health["ok"] and health["sources"] == 2 and health["reconnecting"] == 1
     text = get(base + "/metrics", auth)[2].decode()
     families = {f.name: f for f in prometheus_parser.text_string_to_metric_families(text)}
-    frames = {s.labels["source"]: s.value for s in families["cer_live_frames"].samples if s.name == "cer_live_frames_total"}
+    frames = {
+        s.labels["source"]: s.value for s in families["cer_live_frames"].samples if s.name == "cer_live_frames_total"
+    }
     assert frames == {"door": 5.0, "yard": 0.0}
     up = {(s.labels["source"], s.labels["status"]): s.value for s in families["cer_live_source_status"].samples}
     assert up[("door", "reconnecting")] == 1.0 and up[("door", "live")] == 0.0
@@ -142,7 +158,11 @@ def like(pixels: np.ndarray, bgr) -> np.ndarray:
     """Pixels of the colour's hue, even where a one-pixel anti-aliased line and JPEG have paled it."""
     b, g, r = (pixels[..., i] for i in range(3))
     want_b, want_g, want_r = bgr
-    return (np.sign(b - r) == np.sign(want_b - want_r)) & (np.abs((b - r) - (want_b - want_r)) < 110) & (np.abs(g - want_g) < 70)
+    return (
+        (np.sign(b - r) == np.sign(want_b - want_r))
+        & (np.abs((b - r) - (want_b - want_r)) < 110)
+        & (np.abs(g - want_g) < 70)
+    )
 
 
 def test_a_port_in_use_is_a_one_line_error():
@@ -152,5 +172,7 @@ def test_a_port_in_use_is_a_one_line_error():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(CerLiveError, match=f"cannot serve the preview on 127.0.0.1:{port} .*; choose another --serve port"):
+        with pytest.raises(
+            CerLiveError, match=f"cannot serve the preview on 127.0.0.1:{port} .*; choose another --serve port"
+        ):
             start_preview(parse_serve(str(port)), None, ["a"], ["a"])

@@ -13,5 +13,9 @@ def frame_result(fid: int, faces: int = 1, size=(120, 160), fallback: bool = Fal
         compound[(fid + i) % 7] = 0.8
         scores = FaceScores(compound, np.full(7, 1 / 7, np.float32))
         det = Detection((10.0 + 40 * i, 10.0, 40.0 + 40 * i, 50.0), 0.99, ((20.0, 25.0),) * 5)
-        out.append(FaceResult(i + 1, det, scores, scores, protagonist=i == 0, fallback=fallback, fallback_from=0 if fallback else None))
+        out.append(
+            FaceResult(
+                i + 1, det, scores, scores, protagonist=i == 0, fallback=fallback, fallback_from=0 if fallback else None
+            )
+        )
     return FrameResult(frame, tuple(out), {"detect": 1.0})

@@ -54,5 +54,7 @@ def test_another_write_error_is_one_line_too(tmp_path):
     os.close(sink._file._fd)  # the descriptor goes bad under the sink: EBADF on the next write
     with pytest.raises(OutputError) as info:
         sink.write(frame_result(0))
-    assert "\n" not in str(info.value) and "cannot write" in str(info.value) and not isinstance(info.value, DiskFullError)
+    assert (
+        "\n" not in str(info.value) and "cannot write" in str(info.value) and not isinstance(info.value, DiskFullError)
+    )
     sink._file._fd = None

@@ -41,7 +41,18 @@ def test_labels_and_panels_on_five_faces_overlap_nothing(five_faces, size):
 
         sx, sy = size[0] / result.frame.image.shape[1], size[1] / result.frame.image.shape[0]
         faces = tuple(
-            replace(f, detection=replace(f.detection, box=(f.detection.box[0] * sx, f.detection.box[1] * sy, f.detection.box[2] * sx, f.detection.box[3] * sy)))
+            replace(
+                f,
+                detection=replace(
+                    f.detection,
+                    box=(
+                        f.detection.box[0] * sx,
+                        f.detection.box[1] * sy,
+                        f.detection.box[2] * sx,
+                        f.detection.box[3] * sy,
+                    ),
+                ),
+            )
             for f in result.faces
         )
         result = replace(result, frame=replace(result.frame, image=cv2.resize(result.frame.image, size)), faces=faces)
@@ -62,7 +73,10 @@ def test_drawing_follows_the_layout(five_faces):
     places, _ = layout(five_faces, WATERMARK)
     for p in places:  # each label's backdrop is darkened: drawn where the layout put it
         inner = image[p.label.y1 + 2 : p.label.y2 - 2, p.label.x1 + 2 : p.label.x2 - 2]
-        assert inner.mean() < five_faces.frame.image[p.label.y1 + 2 : p.label.y2 - 2, p.label.x1 + 2 : p.label.x2 - 2].mean()
+        assert (
+            inner.mean()
+            < five_faces.frame.image[p.label.y1 + 2 : p.label.y2 - 2, p.label.x1 + 2 : p.label.x2 - 2].mean()
+        )
 
 
 def test_with_no_room_the_least_overlap_wins():

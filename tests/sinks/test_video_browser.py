@@ -10,7 +10,9 @@ from cer_live.sinks.video import AnnotatedVideoSink
 from .test_video import real_frames
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="needs a chromium binary (Debian: apt-get install chromium)")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="needs a chromium binary (Debian: apt-get install chromium)"
+)
 
 PAGE = """<!doctype html><html><body><pre id="r">pending</pre><video id="v" muted autoplay></video><script>
 const v = document.getElementById('v'), r = document.getElementById('r');

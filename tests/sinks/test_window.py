@@ -25,7 +25,9 @@ def display():
         if not os.path.exists(f"/tmp/.X11-unix/X{number}") and not os.path.exists(f"/tmp/.X{number}-lock"):
             break
     name = f":{number}"
-    proc = subprocess.Popen(["Xvfb", name, "-screen", "0", "1280x720x24", "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["Xvfb", name, "-screen", "0", "1280x720x24", "-nolisten", "tcp"], stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 10
     while not os.path.exists(f"/tmp/.X11-unix/X{number}") and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -35,7 +37,12 @@ def display():
 
 
 def _window(display: str) -> str | None:
-    found = subprocess.run(["xdotool", "search", "--name", "^cer-live"], capture_output=True, text=True, env={**os.environ, "DISPLAY": display})
+    found = subprocess.run(
+        ["xdotool", "search", "--name", "^cer-live"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DISPLAY": display},
+    )
     ids = found.stdout.split()
     return ids[0] if ids else None
 
@@ -45,7 +52,18 @@ def test_overlay_is_drawn_and_q_quits_cleanly(tmp_path, sample, display):
     out = tmp_path / "out"
     env = {**os.environ, "DISPLAY": display}
     # A large detector input keeps the run going long enough to look at the window.
-    proc = start_cli("run", str(sample("WolfgangLanger_Pexels.mp4")), "--out", str(out), "--show", "--det-size", "1280", "--threads", "1", env=env)
+    proc = start_cli(
+        "run",
+        str(sample("WolfgangLanger_Pexels.mp4")),
+        "--out",
+        str(out),
+        "--show",
+        "--det-size",
+        "1280",
+        "--threads",
+        "1",
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 30
         while _window(display) is None and time.monotonic() < deadline:

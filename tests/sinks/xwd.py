@@ -21,7 +21,9 @@ def screenshot(display: str) -> np.ndarray:
         raise ValueError(f"unsupported xwd depth: {bits_per_pixel} bits per pixel")
     step = bits_per_pixel // 8
     offset = header_size + ncolors * 12
-    rows = np.frombuffer(data, dtype=np.uint8, count=height * bytes_per_line, offset=offset).reshape(height, bytes_per_line)
+    rows = np.frombuffer(data, dtype=np.uint8, count=height * bytes_per_line, offset=offset).reshape(
+        height, bytes_per_line
+    )
     raw = rows[:, : width * step].reshape(height, width, step).astype(np.uint32)
     order = range(step) if byte_order == 0 else range(step - 1, -1, -1)  # 0: least significant byte first
     pixels = sum(raw[..., i] << (8 * k) for k, i in enumerate(order))

@@ -22,7 +22,7 @@ def write_vfr(source: Path, path: Path, times_ms: list[int] = VFR_TIMES_MS) -> l
         stream = out.add_stream("libx264", rate=30)
         stream.codec_context.time_base = Fraction(1, 1000)
         stream.height, stream.width = images[0].shape[:2]
-        for t, image in zip(times_ms, images):
+        for t, image in zip(times_ms, images, strict=False):
             frame = av.VideoFrame.from_ndarray(image, format="bgr24")
             frame.pts, frame.time_base = t, Fraction(1, 1000)
             for packet in stream.encode(frame):

@@ -39,7 +39,9 @@ class MjpegServer:
                 self.end_headers()
                 try:
                     for jpeg in jpegs:
-                        self.wfile.write(f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {len(jpeg)}\r\n\r\n".encode())
+                        self.wfile.write(
+                            f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {len(jpeg)}\r\n\r\n".encode()
+                        )
                         self.wfile.write(jpeg + b"\r\n")
                         time.sleep(period)
                 except (BrokenPipeError, ConnectionResetError):
@@ -52,7 +54,7 @@ class MjpegServer:
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/cam.mjpg"
 
-    def __enter__(self) -> "MjpegServer":
+    def __enter__(self) -> MjpegServer:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
 

@@ -20,7 +20,11 @@ def server_available() -> str | None:
     if not Path(SYSTEM_PYTHON).exists():
         return "no system python3"
     probe = subprocess.run(
-        [SYSTEM_PYTHON, "-c", "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"],
+        [
+            SYSTEM_PYTHON,
+            "-c",
+            "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer",
+        ],
         capture_output=True,
     )
     if probe.returncode != 0:
@@ -46,7 +50,7 @@ class RtspServer:
     def url(self) -> str:
         return f"rtsp://127.0.0.1:{self.port}/{self.mount}"
 
-    def start(self) -> "RtspServer":
+    def start(self) -> RtspServer:
         self.proc = subprocess.Popen(
             [SYSTEM_PYTHON, str(SCRIPT), "--port", str(self.port), "--mount", self.mount, "--file", str(self.video)],
             stdout=subprocess.PIPE,
@@ -65,7 +69,7 @@ class RtspServer:
             self.proc.wait(timeout=10)
         self.proc = None
 
-    def __enter__(self) -> "RtspServer":
+    def __enter__(self) -> RtspServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -30,7 +30,7 @@ def _frames(folder: Path, names: list[str], sizes: list[tuple[int, int]]) -> lis
 
     folder.mkdir(exist_ok=True)
     paths = []
-    for name, (w, h) in zip(names, sizes):
+    for name, (w, h) in zip(names, sizes, strict=False):
         cv2.imwrite(str(folder / name), np.full((h, w, 3), 128, np.uint8))
         paths.append(folder / name)
     return paths

@@ -1,8 +1,8 @@
 """Sources that are not regular files, and media in subfolders."""
 
 import os
-import socket
 import shutil
+import socket
 from pathlib import Path
 
 import pytest

@@ -22,7 +22,9 @@ def test_source_kinds_and_redaction():
     assert kind_of("rtsp://cam/x") == kind_of("https://h/x.m3u8") == "stream"
     assert kind_of("ftp://h/x") == "url"
     assert kind_of("clip.mp4") == "path"
-    assert redact("rtsp://admin:hunter2@10.0.0.5:554/live?token=abc&ch=1") == "rtsp://***@10.0.0.5:554/live?token=***&ch=1"
+    assert (
+        redact("rtsp://admin:hunter2@10.0.0.5:554/live?token=abc&ch=1") == "rtsp://***@10.0.0.5:554/live?token=***&ch=1"
+    )
     assert "hunter2" not in redact_all("cannot open rtsp://admin:hunter2@cam/x now")
 
 
@@ -48,7 +50,7 @@ def test_backoff_doubles_to_the_cap_with_jitter():
 
     delays = backoff_delays(StreamOptions(backoff_initial_s=0.25, backoff_max_s=2.0), random.Random(0))
     got = [next(delays) for _ in range(7)]
-    for d, cap in zip(got, (0.25, 0.5, 1.0, 2.0, 2.0, 2.0, 2.0)):
+    for d, cap in zip(got, (0.25, 0.5, 1.0, 2.0, 2.0, 2.0, 2.0), strict=False):
         assert cap / 2 <= d <= cap
 
 
@@ -74,7 +76,9 @@ def test_bad_live_sources_get_one_line(tmp_path, spec, message):
 
 def test_the_error_line_keeps_the_quotes_around_a_redacted_url(tmp_path):
     port = free_port()
-    result = cli("run", f"rtsp://user:secret@127.0.0.1:{port}/cam?token=abc", "--out", str(tmp_path / "o"), "--timeout", "1")
+    result = cli(
+        "run", f"rtsp://user:secret@127.0.0.1:{port}/cam?token=abc", "--out", str(tmp_path / "o"), "--timeout", "1"
+    )
     lines = [l for l in result.stderr.splitlines() if l.strip()]
     assert result.code == 2 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert f"cannot open stream 'rtsp://***@127.0.0.1:{port}/cam?token=***': connection refused" in lines[0]
@@ -113,7 +117,11 @@ def test_reads_a_stream_and_reconnects_after_server_restarts(tmp_path, sample):
         assert wait_for(lambda: frames_after(0) >= 24, 30), "no frames from the stream"
         for n in range(1, 4):
             server.kill()
-            assert wait_for(lambda: any(r.get("event") == "lost" for r in rows()[-50:]) and sum(r.get("event") == "lost" for r in rows()) >= n, 15)
+            assert wait_for(
+                lambda: any(r.get("event") == "lost" for r in rows()[-50:])
+                and sum(r.get("event") == "lost" for r in rows()) >= n,
+                15,
+            )
             server.start()
             restarts.append(server.ready_wall)
             assert wait_for(lambda: frames_after(n) >= 12, 30), f"no frames after restart {n}"
@@ -127,9 +135,9 @@ def test_reads_a_stream_and_reconnects_after_server_restarts(tmp_path, sample):
     kinds = [e["event"] for e in events]
     assert kinds[0] == "connected"
     assert kinds.count("lost") >= 3 and kinds.count("recovered") >= 3
-    assert all("retrying" in kinds[i:j] for i, j in zip(_idx(kinds, "lost"), _idx(kinds, "recovered")))
+    assert all("retrying" in kinds[i:j] for i, j in zip(_idx(kinds, "lost"), _idx(kinds, "recovered"), strict=False))
     recovered = [datetime.fromisoformat(e["wall"]) for e in events if e["event"] == "recovered"]
-    gaps = [(rec - back).total_seconds() for back, rec in zip(restarts, recovered)]
+    gaps = [(rec - back).total_seconds() for back, rec in zip(restarts, recovered, strict=False)]
     print("reconnect after server back (s):", [round(g, 2) for g in gaps])
     assert all(0 <= g < 10 for g in gaps), gaps  # the 3 s target is measured by the benchmark
     frames = [r for r in everything if r["type"] in ("face", "empty")]
@@ -204,7 +212,9 @@ def test_reconnect_probes_a_dead_server_cheaply_and_reopens_on_the_backoff_only(
     server = RtspServer(sample("WolfgangLanger_Pexels.mp4")).start()
     (source,) = open_sources(server.url, stream=StreamOptions(open_timeout_s=2, read_timeout_s=2))
     seen: list[str] = []
-    reader = threading.Thread(target=lambda: seen.extend("frame" if isinstance(i, Frame) else i.kind for i in source.frames()), daemon=True)
+    reader = threading.Thread(
+        target=lambda: seen.extend("frame" if isinstance(i, Frame) else i.kind for i in source.frames()), daemon=True
+    )
     reader.start()
     try:
         assert wait_for(lambda: seen.count("frame") >= 5, 20)

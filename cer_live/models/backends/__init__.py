@@ -54,14 +54,10 @@ def _factory(name: str) -> Callable[..., Backend]:
     try:
         return getattr(importlib.import_module(module), cls)
     except ImportError as exc:
-        raise BackendError(
-            f"backend '{name}' is not installed ({exc.name} missing): {install}"
-        ) from exc
+        raise BackendError(f"backend '{name}' is not installed ({exc.name} missing): {install}") from exc
 
 
-def create(
-    name: str, model: bytes | Verified | ModelSource, options: BackendOptions, label: str = "model"
-) -> Backend:
+def create(name: str, model: bytes | Verified | ModelSource, options: BackendOptions, label: str = "model") -> Backend:
     """Load a model on the named backend; 'auto' picks the first that loads on the device."""
     if isinstance(model, bytes):
         model = VerifiedBytes(model, label)
@@ -75,9 +71,7 @@ def create(
                 return _factory(candidate)(source, options)
             except BackendError as exc:
                 errors.append(str(exc))
-        raise BackendError(
-            f"no backend could load {source.label}: " + "; ".join(errors)
-        )
+        raise BackendError(f"no backend could load {source.label}: " + "; ".join(errors))
     return _factory(name)(source, options)
 
 

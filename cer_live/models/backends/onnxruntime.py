@@ -39,9 +39,7 @@ class OnnxRuntimeBackend:
                     "onnxruntime has no CUDA provider here; install the gpu extra "
                     "(pip install 'cer-live[gpu]') or use --device cpu"
                 )
-            providers.insert(
-                0, ("CUDAExecutionProvider", {"device_id": self._device_id})
-            )
+            providers.insert(0, ("CUDAExecutionProvider", {"device_id": self._device_id}))
         model = source.onnx.read()
         if resolve_precision(options, has_fp16=source.onnx_fp16 is not None) == "fp16":
             if source.onnx_fp16 is None:
@@ -51,9 +49,7 @@ class OnnxRuntimeBackend:
             model = source.onnx_fp16.read()
         try:
             self._session = ort.InferenceSession(model, so, providers=providers)
-        except (
-            Exception
-        ) as exc:  # onnxruntime raises several unrelated types for bad models
+        except Exception as exc:  # onnxruntime raises several unrelated types for bad models
             raise BackendError(
                 f"cannot load {source.label} with onnxruntime ({_first_line(exc)}); the ONNX file is corrupt "
                 "or not a model: restore or re-export the pack"
@@ -69,17 +65,11 @@ class OnnxRuntimeBackend:
 
     @property
     def inputs(self) -> tuple[TensorSpec, ...]:
-        return tuple(
-            TensorSpec(i.name, tuple(i.shape), i.type)
-            for i in self._session.get_inputs()
-        )
+        return tuple(TensorSpec(i.name, tuple(i.shape), i.type) for i in self._session.get_inputs())
 
     @property
     def outputs(self) -> tuple[TensorSpec, ...]:
-        return tuple(
-            TensorSpec(o.name, tuple(o.shape), o.type)
-            for o in self._session.get_outputs()
-        )
+        return tuple(TensorSpec(o.name, tuple(o.shape), o.type) for o in self._session.get_outputs())
 
     def infer(self, batch: np.ndarray) -> list[np.ndarray]:
         if self._binding is None:
@@ -89,9 +79,7 @@ class OnnxRuntimeBackend:
         binding = self._binding
         binding.clear_binding_inputs()
         binding.clear_binding_outputs()
-        device_input = self._ort.OrtValue.ortvalue_from_numpy(
-            np.ascontiguousarray(batch), "cuda", self._device_id
-        )
+        device_input = self._ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(batch), "cuda", self._device_id)
         binding.bind_ortvalue_input(self._input, device_input)
         for name in self._outputs:
             binding.bind_output(name, "cuda", self._device_id)

@@ -32,9 +32,7 @@ class PlanKey:
     batch_profile: tuple[int, int, int]  # min, opt, max
 
     def digest(self) -> str:
-        return hashlib.sha256(
-            json.dumps(asdict(self), sort_keys=True).encode()
-        ).hexdigest()
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
 
 
 def _slug(text: str) -> str:
@@ -65,19 +63,13 @@ class PlanCache:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             data = path.read_bytes()
         except (OSError, ValueError) as exc:
-            log.warning(
-                "ignoring unreadable TensorRT plan %s (%s); rebuilding", path.name, exc
-            )
+            log.warning("ignoring unreadable TensorRT plan %s (%s); rebuilding", path.name, exc)
             return None
         if meta.get("key") != json.loads(json.dumps(asdict(key))):
-            log.warning(
-                "TensorRT plan %s was built for another setup; rebuilding", path.name
-            )
+            log.warning("TensorRT plan %s was built for another setup; rebuilding", path.name)
             return None
         if meta.get("plan_sha256") != hashlib.sha256(data).hexdigest():
-            log.warning(
-                "TensorRT plan %s is corrupt (sha256 mismatch); rebuilding", path.name
-            )
+            log.warning("TensorRT plan %s is corrupt (sha256 mismatch); rebuilding", path.name)
             return None
         return data
 

@@ -49,9 +49,7 @@ class _TrtLogger(trt.ILogger):
 def _check(result: tuple, what: str):  # type: ignore[no-untyped-def]
     err, *rest = result if isinstance(result, tuple) else (result,)
     if err != cudart.cudaError_t.cudaSuccess:
-        raise BackendError(
-            f"CUDA call {what} failed ({err}); check the driver and --device"
-        )
+        raise BackendError(f"CUDA call {what} failed ({err}); check the driver and --device")
     return rest[0] if len(rest) == 1 else rest
 
 
@@ -74,9 +72,7 @@ class _Buffer:
 
     def host(self, shape: tuple[int, ...]) -> np.ndarray:
         count = int(np.prod(shape))
-        raw = (ctypes.c_byte * (count * self.dtype.itemsize)).from_address(
-            self.host_ptr
-        )
+        raw = (ctypes.c_byte * (count * self.dtype.itemsize)).from_address(self.host_ptr)
         return np.frombuffer(raw, dtype=self.dtype, count=count).reshape(shape)
 
     def free(self) -> None:
@@ -92,21 +88,13 @@ class TensorRTBackend:
 
     def __init__(self, source: ModelSource, options: BackendOptions) -> None:
         if not options.device.startswith("cuda"):
-            raise BackendError(
-                "TensorRT needs an NVIDIA GPU; use --device cuda, or --backend onnxruntime on the CPU"
-            )
+            raise BackendError("TensorRT needs an NVIDIA GPU; use --device cuda, or --backend onnxruntime on the CPU")
         self._label = source.label
         device = device_index(options.device)
         self._device = device
         _check(cudart.cudaSetDevice(device), "cudaSetDevice")
-        props = _check(
-            cudart.cudaGetDeviceProperties(device), "cudaGetDeviceProperties"
-        )
-        gpu_name = (
-            props.name.decode(errors="replace")
-            if isinstance(props.name, bytes)
-            else str(props.name)
-        )
+        props = _check(cudart.cudaGetDeviceProperties(device), "cudaGetDeviceProperties")
+        gpu_name = props.name.decode(errors="replace") if isinstance(props.name, bytes) else str(props.name)
         self._logger = _TrtLogger()
         max_batch = max(1, options.max_batch)
         key = PlanKey(
@@ -130,31 +118,23 @@ class TensorRTBackend:
             plan = self._build(source.onnx.read(), key, cache)
             engine = self._deserialise(runtime, plan)
             if engine is None:
-                raise BackendError(
-                    f"TensorRT built a plan for {source.label} but cannot load it; see the log above"
-                )
+                raise BackendError(f"TensorRT built a plan for {source.label} but cannot load it; see the log above")
             try:
                 cache.store(source.label, key, plan, PRODUCER)
             except OSError as exc:  # a read-only cache costs a rebuild next time, not this run
-                log.warning("cannot cache the TensorRT plan for %s (%s); it will be rebuilt next run", source.label, exc)
+                log.warning(
+                    "cannot cache the TensorRT plan for %s (%s); it will be rebuilt next run", source.label, exc
+                )
         self._runtime = runtime
         self._engine = engine
         self._context = engine.create_execution_context()
         self._stream = _check(cudart.cudaStreamCreate(), "cudaStreamCreate")
         names = [engine.get_tensor_name(i) for i in range(engine.num_io_tensors)]
-        self._inputs = [
-            n for n in names if engine.get_tensor_mode(n) == trt.TensorIOMode.INPUT
-        ]
-        self._outputs = [
-            n for n in names if engine.get_tensor_mode(n) == trt.TensorIOMode.OUTPUT
-        ]
+        self._inputs = [n for n in names if engine.get_tensor_mode(n) == trt.TensorIOMode.INPUT]
+        self._outputs = [n for n in names if engine.get_tensor_mode(n) == trt.TensorIOMode.OUTPUT]
         if len(self._inputs) != 1:
-            raise BackendError(
-                f"{source.label} has {len(self._inputs)} inputs; members must have exactly one"
-            )
-        self._buffers = {
-            n: _Buffer(trt.nptype(engine.get_tensor_dtype(n))) for n in names
-        }
+            raise BackendError(f"{source.label} has {len(self._inputs)} inputs; members must have exactly one")
+        self._buffers = {n: _Buffer(trt.nptype(engine.get_tensor_dtype(n))) for n in names}
         self._max_batch = max_batch
 
     def _deserialise(self, runtime: trt.Runtime, plan: bytes) -> trt.ICudaEngine | None:
@@ -172,25 +152,17 @@ class TensorRTBackend:
         )
         builder = trt.Builder(self._logger)
         flags = 0
-        if hasattr(
-            trt.NetworkDefinitionCreationFlag, "EXPLICIT_BATCH"
-        ):  # required before TensorRT 10
+        if hasattr(trt.NetworkDefinitionCreationFlag, "EXPLICIT_BATCH"):  # required before TensorRT 10
             flags = 1 << int(trt.NetworkDefinitionCreationFlag.EXPLICIT_BATCH)
         network = builder.create_network(flags)
         parser = trt.OnnxParser(network, self._logger)
         if not parser.parse(onnx):
-            errors = "; ".join(
-                str(parser.get_error(i)) for i in range(parser.num_errors)
-            )
-            raise BackendError(
-                f"TensorRT cannot parse {self._label} ({errors[:300]}); re-export the pack"
-            )
+            errors = "; ".join(str(parser.get_error(i)) for i in range(parser.num_errors))
+            raise BackendError(f"TensorRT cannot parse {self._label} ({errors[:300]}); re-export the pack")
         config = builder.create_builder_config()
         config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, _WORKSPACE_BYTES)
         if key.precision == "fp16":
-            if not getattr(
-                builder, "platform_has_fast_fp16", True
-            ):  # deprecated in TensorRT 10
+            if not getattr(builder, "platform_has_fast_fp16", True):  # deprecated in TensorRT 10
                 log.warning(
                     "this GPU has no fast FP16; TensorRT builds %s in FP16 anyway",
                     self._label,
@@ -198,9 +170,7 @@ class TensorRTBackend:
             config.set_flag(trt.BuilderFlag.FP16)
         timing = config.create_timing_cache(cache.load_timing(key))
         if not config.set_timing_cache(timing, False):
-            timing = config.create_timing_cache(
-                b""
-            )  # a cache from another setup: start afresh
+            timing = config.create_timing_cache(b"")  # a cache from another setup: start afresh
             config.set_timing_cache(timing, False)
         profile = builder.create_optimization_profile()
         lo, opt, hi = key.batch_profile
@@ -215,9 +185,7 @@ class TensorRTBackend:
         config.add_optimization_profile(profile)
         serialised = builder.build_serialized_network(network, config)
         if serialised is None:
-            raise BackendError(
-                f"TensorRT could not build {self._label}; see the log above"
-            )
+            raise BackendError(f"TensorRT could not build {self._label}; see the log above")
         try:
             cache.store_timing(key, bytes(config.get_timing_cache().serialize()))
         except OSError as exc:
@@ -233,24 +201,13 @@ class TensorRTBackend:
         return tuple(self._spec(n) for n in self._outputs)
 
     def _spec(self, name: str) -> TensorSpec:
-        shape = tuple(
-            d if d >= 0 else None for d in self._engine.get_tensor_shape(name)
-        )
-        return TensorSpec(
-            name, shape, str(trt.nptype(self._engine.get_tensor_dtype(name)))
-        )
+        shape = tuple(d if d >= 0 else None for d in self._engine.get_tensor_shape(name))
+        return TensorSpec(name, shape, str(trt.nptype(self._engine.get_tensor_dtype(name))))
 
     def infer(self, batch: np.ndarray) -> list[np.ndarray]:
         # Batches beyond the profile's maximum run in chunks rather than failing.
-        chunks = [
-            self._infer_chunk(batch[i : i + self._max_batch])
-            for i in range(0, len(batch), self._max_batch)
-        ]
-        return (
-            chunks[0]
-            if len(chunks) == 1
-            else [np.concatenate(parts) for parts in zip(*chunks)]
-        )
+        chunks = [self._infer_chunk(batch[i : i + self._max_batch]) for i in range(0, len(batch), self._max_batch)]
+        return chunks[0] if len(chunks) == 1 else [np.concatenate(parts) for parts in zip(*chunks, strict=False)]
 
     def _infer_chunk(self, batch: np.ndarray) -> list[np.ndarray]:
         # The current device is per thread, and inference runs on another thread than loading.
@@ -265,15 +222,11 @@ class TensorRTBackend:
             cudart.cudaMemcpyKind.cudaMemcpyDeviceToHost,
         )
         _check(
-            cudart.cudaMemcpyAsync(
-                buf.device, buf.host_ptr, batch.nbytes, copy_in, self._stream
-            ),
+            cudart.cudaMemcpyAsync(buf.device, buf.host_ptr, batch.nbytes, copy_in, self._stream),
             "cudaMemcpyAsync",
         )
         if not self._context.set_input_shape(name, batch.shape):
-            raise BackendError(
-                f"{self._label}: batch shape {batch.shape} is outside the engine's profile"
-            )
+            raise BackendError(f"{self._label}: batch shape {batch.shape} is outside the engine's profile")
         self._context.set_tensor_address(name, buf.device)
         shapes = {}
         for out in self._outputs:
@@ -283,24 +236,17 @@ class TensorRTBackend:
             obuf.ensure(int(np.prod(shape)) * obuf.dtype.itemsize)
             self._context.set_tensor_address(out, obuf.device)
         if not self._context.execute_async_v3(int(self._stream)):
-            raise BackendError(
-                f"TensorRT failed to run {self._label}; see the log above"
-            )
+            raise BackendError(f"TensorRT failed to run {self._label}; see the log above")
         for out in self._outputs:
             obuf = self._buffers[out]
             nbytes = int(np.prod(shapes[out])) * obuf.dtype.itemsize
             _check(
-                cudart.cudaMemcpyAsync(
-                    obuf.host_ptr, obuf.device, nbytes, copy_out, self._stream
-                ),
+                cudart.cudaMemcpyAsync(obuf.host_ptr, obuf.device, nbytes, copy_out, self._stream),
                 "cudaMemcpyAsync",
             )
         _check(cudart.cudaStreamSynchronize(self._stream), "cudaStreamSynchronize")
         # Copies: the pinned buffers are reused by the next call.
-        return [
-            self._buffers[out].host(shapes[out]).astype(np.float32, copy=True)
-            for out in self._outputs
-        ]
+        return [self._buffers[out].host(shapes[out]).astype(np.float32, copy=True) for out in self._outputs]
 
     def close(self) -> None:
         for buf in self._buffers.values():

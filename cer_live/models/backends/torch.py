@@ -23,12 +23,12 @@ class TorchBackend:
         try:
             from .torch_architectures import build  # needs torchvision, like this backend
         except ImportError as exc:
-            raise BackendError(f"backend 'torch' needs torchvision ({exc.name} missing): {install_hint('train')}") from exc
+            raise BackendError(
+                f"backend 'torch' needs torchvision ({exc.name} missing): {install_hint('train')}"
+            ) from exc
 
         if source.torch_arch is None or source.torch_weights is None:
-            raise BackendError(
-                f"{source.label} has no torch weights in its pack; use --backend onnxruntime for it"
-            )
+            raise BackendError(f"{source.label} has no torch weights in its pack; use --backend onnxruntime for it")
         cuda = options.device.startswith("cuda")
         if cuda and not torch.cuda.is_available():
             raise BackendError("torch sees no CUDA device here; use --device cpu")
@@ -44,12 +44,12 @@ class TorchBackend:
             model.load_state_dict(state, strict=True)
         except (RuntimeError, ValueError, KeyError, OSError) as exc:  # a damaged or mismatched state_dict
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise BackendError(f"cannot load the torch weights of {source.label} ({first[:160]}); re-export the pack") from exc
+            raise BackendError(
+                f"cannot load the torch weights of {source.label} ({first[:160]}); re-export the pack"
+            ) from exc
         model = model.eval().to(self._device, self._dtype)
         self._model = torch.compile(model, dynamic=True) if options.compile else model
-        self._spec_in = (
-            TensorSpec("input", ("batch", 3, None, None), "tensor(float)"),
-        )
+        self._spec_in = (TensorSpec("input", ("batch", 3, None, None), "tensor(float)"),)
         self._spec_out = (TensorSpec("logits", ("batch", 7), "tensor(float)"),)
 
     @property
@@ -62,9 +62,7 @@ class TorchBackend:
 
     def infer(self, batch: np.ndarray) -> list[np.ndarray]:
         with torch.inference_mode():
-            x = torch.from_numpy(np.ascontiguousarray(batch)).to(
-                self._device, self._dtype, non_blocking=True
-            )
+            x = torch.from_numpy(np.ascontiguousarray(batch)).to(self._device, self._dtype, non_blocking=True)
             return [self._model(x).float().cpu().numpy()]
 
     def close(self) -> None:

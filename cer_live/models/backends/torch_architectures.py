@@ -55,9 +55,7 @@ ARCHITECTURES: dict[str, Architecture] = {
             "layer1.0.conv1.weight",
             "layer1.0.conv3.weight",
         ),
-        Architecture(
-            "resnet152", _with_head(torchvision.models.resnet152, "fc", 256), "layer3.35.conv3.weight"
-        ),
+        Architecture("resnet152", _with_head(torchvision.models.resnet152, "fc", 256), "layer3.35.conv3.weight"),
         Architecture(
             "densenet121",
             _with_head(torchvision.models.densenet121, "classifier", 500),
@@ -84,9 +82,7 @@ REFERENCE_ORDER = (
 
 def build(name: str) -> nn.Module:
     if name not in ARCHITECTURES:
-        raise ExportError(
-            f"unknown architecture '{name}'; choose from {', '.join(ARCHITECTURES)}"
-        )
+        raise ExportError(f"unknown architecture '{name}'; choose from {', '.join(ARCHITECTURES)}")
     return ARCHITECTURES[name].build()
 
 

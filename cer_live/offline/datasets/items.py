@@ -33,8 +33,12 @@ class LabelledSet:
     def labels(self) -> np.ndarray:
         return np.array([i.label for i in self.items], np.int64)
 
-    def with_items(self, items: list[Item], name: str | None = None, skipped: dict[str, int] | None = None) -> LabelledSet:
-        return replace(self, items=tuple(items), name=name or self.name, skipped=self.skipped if skipped is None else skipped)
+    def with_items(
+        self, items: list[Item], name: str | None = None, skipped: dict[str, int] | None = None
+    ) -> LabelledSet:
+        return replace(
+            self, items=tuple(items), name=name or self.name, skipped=self.skipped if skipped is None else skipped
+        )
 
     def split(self, fraction: float, seed: int) -> tuple[LabelledSet, LabelledSet]:
         """Stratified (train, val): each class gives round(fraction * n) images, at least one

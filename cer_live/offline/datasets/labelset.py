@@ -36,7 +36,9 @@ def load_labelset(path: Path) -> LabelledSet:
         reader = csv.DictReader(handle)
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
-            raise DatasetError(f"{csv_path} lacks the column(s) {', '.join(missing)}; is it a `cer-live label` labels.csv?")
+            raise DatasetError(
+                f"{csv_path} lacks the column(s) {', '.join(missing)}; is it a `cer-live label` labels.csv?"
+            )
         for row in reader:
             label = (row["label"] or "").strip()
             if label == EMPTY:

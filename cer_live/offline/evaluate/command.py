@@ -17,12 +17,26 @@ from ..errors import EvaluateError
 
 
 def add_parser(subparsers: Any) -> None:
-    p = subparsers.add_parser("evaluate", help="ABAW macro F1: a prediction CSV against labels, or a pack on a labelled dataset")
+    p = subparsers.add_parser(
+        "evaluate", help="ABAW macro F1: a prediction CSV against labels, or a pack on a labelled dataset"
+    )
     p.add_argument("csvs", nargs="*", metavar="CSV", help="PRED.csv LABELS.csv, both in the ABAW format")
     p.add_argument("--pack", help="a pack name or folder to run on --data")
-    p.add_argument("--data", type=Path, help="labelled aligned crops: RAF-DB folder, `cer-live label` folder or class folders")
-    p.add_argument("--split", choices=("all", "train", "val", "test"), default=None, help="which part of --data (default: test for RAF-DB, else all)")
-    p.add_argument("--format", choices=("auto", "rafdb", "labels", "folders"), default="auto", help="layout of --data (default auto)")
+    p.add_argument(
+        "--data", type=Path, help="labelled aligned crops: RAF-DB folder, `cer-live label` folder or class folders"
+    )
+    p.add_argument(
+        "--split",
+        choices=("all", "train", "val", "test"),
+        default=None,
+        help="which part of --data (default: test for RAF-DB, else all)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("auto", "rafdb", "labels", "folders"),
+        default="auto",
+        help="layout of --data (default auto)",
+    )
     p.add_argument("--json", type=Path, help="write the report here (a new file)")
     p.add_argument("--plot", type=Path, help="write the confusion matrices here as PNG (a new file)")
     p.add_argument("--backend", default="onnxruntime", help="members' engine (default onnxruntime)")
@@ -35,7 +49,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
     from ..runtime import COMPOUND_CLASSES
     from .report import check_new, plot_confusions, write_json
 
-    if bool(args.csvs) == bool(args.pack or args.data) or (args.csvs and len(args.csvs) != 2) or (bool(args.pack) != bool(args.data)):
+    if (
+        bool(args.csvs) == bool(args.pack or args.data)
+        or (args.csvs and len(args.csvs) != 2)
+        or (bool(args.pack) != bool(args.data))
+    ):
         raise EvaluateError("give either PRED.csv LABELS.csv, or --pack P --data D")
     check_new(args.json, args.plot)
     if args.plot:
@@ -71,7 +89,12 @@ def _csv(pred: Path, labels: Path) -> tuple[dict, dict[str, Any], str]:
         "producer": PRODUCER,
         "predictions": str(pred),
         "labels": str(labels),
-        "frames": {"labelled": result.labelled, "predicted": result.predicted, "extra_predictions": result.extra, "unlabelled": result.unlabelled},
+        "frames": {
+            "labelled": result.labelled,
+            "predicted": result.predicted,
+            "extra_predictions": result.extra,
+            "unlabelled": result.unlabelled,
+        },
         "scores": result.scores.as_dict(COMPOUND_CLASSES),
     }
     return report, {pred.name: result.scores}, f"{pred.name} vs {labels.name}"
@@ -86,7 +109,9 @@ def _pack(args: argparse.Namespace, console: Console) -> tuple[dict, dict[str, A
     if args.batch < 1 or args.threads < 1:
         raise EvaluateError("--batch and --threads must be 1 or more")
     pack = load_pack(args.pack)
-    rafdb = args.format == "rafdb" or (args.format == "auto" and args.data.exists() and detect_format(args.data) == "rafdb")
+    rafdb = args.format == "rafdb" or (
+        args.format == "auto" and args.data.exists() and detect_format(args.data) == "rafdb"
+    )
     split = args.split or ("test" if rafdb else "all")
     data = open_dataset(args.data, split, args.format)
     with _progress(console) as progress:
@@ -102,7 +127,7 @@ def _pack(args: argparse.Namespace, console: Console) -> tuple[dict, dict[str, A
         "pack_path": str(pack.path),
         "data": data.name,
         "images": len(data.items),
-        "counts": dict(zip(COMPOUND_CLASSES, data.counts().tolist())),
+        "counts": dict(zip(COMPOUND_CLASSES, data.counts().tolist(), strict=False)),
         "skipped": data.skipped,
         "note": "crops are taken as aligned; they are only resized to each member's input size",
         "members": {k: v.as_dict(COMPOUND_CLASSES) for k, v in scores.members.items()},
@@ -114,7 +139,13 @@ def _pack(args: argparse.Namespace, console: Console) -> tuple[dict, dict[str, A
 
 
 def _progress(console: Console) -> Progress:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     return Progress(*columns, console=console, transient=True)
 
 

@@ -34,7 +34,9 @@ def _resized(crops: list[np.ndarray], size: tuple[int, int]) -> np.ndarray:
     return np.stack(out)
 
 
-def member_probs(pack: Pack, data: LabelledSet, backend: str, options: BackendOptions, batch: int, tick: Tick) -> np.ndarray:
+def member_probs(
+    pack: Pack, data: LabelledSet, backend: str, options: BackendOptions, batch: int, tick: Tick
+) -> np.ndarray:
     """(members, images, 7) compound probabilities in the canonical class order."""
     members = [Member(spec, backend, options) for spec in pack.members]
     groups: dict[tuple, list[int]] = {}
@@ -63,5 +65,8 @@ def score_pack(pack: Pack, data: LabelledSet, probs: np.ndarray) -> PackScores:
     y_true = data.labels()
     members = {spec.name: Scores.from_labels(y_true, probs[i].argmax(1)) for i, spec in enumerate(pack.members)}
     weights = np.array([spec.weight for spec in pack.members])
-    fusion = {rule: Scores.from_labels(y_true, np.nan_to_num(fuse(probs, rule, weights), nan=-1).argmax(1)) for rule in FUSION_RULES}
+    fusion = {
+        rule: Scores.from_labels(y_true, np.nan_to_num(fuse(probs, rule, weights), nan=-1).argmax(1))
+        for rule in FUSION_RULES
+    }
     return PackScores(members, fusion, pack.fusion)

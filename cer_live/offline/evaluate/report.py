@@ -39,18 +39,26 @@ def plot_confusions(panels: dict[str, Scores], classes: tuple[str, ...], path: P
     fig = Figure(figsize=(5.2 * cols, 5.0 * rows), layout="constrained")
     fig.suptitle(title)
     short = [c.replace("Surprised", "Surpr.") for c in classes]
-    for ax, (name, scores) in zip(np.atleast_1d(fig.subplots(rows, cols)).ravel(), panels.items()):
+    for ax, (name, scores) in zip(np.atleast_1d(fig.subplots(rows, cols)).ravel(), panels.items(), strict=False):
         cm = np.asarray(scores.confusion, np.float64)
         norm = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
         ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
         for (i, j), count in np.ndenumerate(cm):
-            ax.text(j, i, f"{int(count)}", ha="center", va="center", fontsize=7, color="white" if norm[i, j] > 0.5 else "black")
+            ax.text(
+                j,
+                i,
+                f"{int(count)}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if norm[i, j] > 0.5 else "black",
+            )
         ax.set_title(f"{name}: macro F1 {scores.macro_f1:.3f}", fontsize=9)
         ax.set_xticks(range(len(classes)), short, rotation=45, ha="right", fontsize=7)
         ax.set_yticks(range(len(classes)), short, fontsize=7)
         ax.set_xlabel("predicted", fontsize=8)
         ax.set_ylabel("true", fontsize=8)
-    for ax in np.atleast_1d(fig.axes)[len(panels):]:
+    for ax in np.atleast_1d(fig.axes)[len(panels) :]:
         ax.set_visible(False)
     tmp = path.with_name(f".{path.name}.tmp.png")
     fig.savefig(tmp, dpi=110)

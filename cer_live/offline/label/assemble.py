@@ -28,7 +28,9 @@ def keys_of(plan: FramePlan, prompts: tuple[Prompt, ...], model: str) -> tuple[K
     return tuple(Key(plan.crop.sha256, p.id, model) for p in prompts)
 
 
-def assemble(plans: list[FramePlan], prompts: tuple[Prompt, ...], model: str, store: Store, rule: str, fill_within: int) -> Assembled:
+def assemble(
+    plans: list[FramePlan], prompts: tuple[Prompt, ...], model: str, store: Store, rule: str, fill_within: int
+) -> Assembled:
     all_keys = {k for plan in plans for k in keys_of(plan, prompts, model)}
     results = store.results(all_keys)
     rows: list[Row] = []
@@ -42,16 +44,24 @@ def assemble(plans: list[FramePlan], prompts: tuple[Prompt, ...], model: str, st
         rows.append(Row(plan.crop.rel if plan.crop else "", label, plan.source, plan.frame, prompt_id, model))
     filled = fill(rows, fill_within)
     frames = [
-        (p.source, p.frame, p.crop.rel if p.crop else "", "" if p.face_from is None else p.face_from,
-         d.status if d else NO_FACE, "" if r.label is None else r.label)
-        for p, d, r in zip(plans, decisions, rows)
+        (
+            p.source,
+            p.frame,
+            p.crop.rel if p.crop else "",
+            "" if p.face_from is None else p.face_from,
+            d.status if d else NO_FACE,
+            "" if r.label is None else r.label,
+        )
+        for p, d, r in zip(plans, decisions, rows, strict=False)
     ]
     replies = _replies(plans, prompts, model, results, rule)
     counts = _counts(filled, decisions, prompts, replies)
     return Assembled(filled, frames, replies, counts)
 
 
-def _replies(plans: list[FramePlan], prompts: tuple[Prompt, ...], model: str, results: dict, rule: str) -> list[dict[str, Any]]:
+def _replies(
+    plans: list[FramePlan], prompts: tuple[Prompt, ...], model: str, results: dict, rule: str
+) -> list[dict[str, Any]]:
     from .parse import parse_reply
 
     out, seen = [], set()
@@ -62,16 +72,29 @@ def _replies(plans: list[FramePlan], prompts: tuple[Prompt, ...], model: str, re
             seen.add(key)
             r = results[key]
             parsed = parse_reply(r.reply, rule)
-            out.append({
-                "crop": plan.crop.rel if plan.crop else "", "sha256": key.sha256, "prompt": key.prompt, "model": key.model,
-                "reply": r.reply, "names": list(parsed.names), "label": parsed.label,
-                "input_tokens": r.input_tokens, "output_tokens": r.output_tokens, "cost_usd": round(r.cost, 8),
-                "mode": r.mode, "request_id": r.request_id, "retries": r.retries,
-            })
+            out.append(
+                {
+                    "crop": plan.crop.rel if plan.crop else "",
+                    "sha256": key.sha256,
+                    "prompt": key.prompt,
+                    "model": key.model,
+                    "reply": r.reply,
+                    "names": list(parsed.names),
+                    "label": parsed.label,
+                    "input_tokens": r.input_tokens,
+                    "output_tokens": r.output_tokens,
+                    "cost_usd": round(r.cost, 8),
+                    "mode": r.mode,
+                    "request_id": r.request_id,
+                    "retries": r.retries,
+                }
+            )
     return out
 
 
-def _counts(rows: list[Row], decisions: list[Decision | None], prompts: tuple[Prompt, ...], replies: list[dict]) -> dict[str, Any]:
+def _counts(
+    rows: list[Row], decisions: list[Decision | None], prompts: tuple[Prompt, ...], replies: list[dict]
+) -> dict[str, Any]:
     status = Counter(d.status if d else NO_FACE for d in decisions)
     dist = Counter(COMPOUND_CLASSES[r.label] for r in rows if r.label is not None and r.crop)
     answered_pairs = [d for d in decisions if d and all(p is not None for p in d.parsed)]
@@ -89,6 +112,10 @@ def _counts(rows: list[Row], decisions: list[Decision | None], prompts: tuple[Pr
     if len(prompts) > 1:
         # Agreement among frames where both prompts gave a class name.
         agree, disagree = status[LABELLED], status[DISAGREE]
-        counts["agreement"] = {"frames_with_both_answers": len(answered_pairs), "agree": agree, "disagree": disagree,
-                               "rate": round(agree / (agree + disagree), 4) if agree + disagree else None}
+        counts["agreement"] = {
+            "frames_with_both_answers": len(answered_pairs),
+            "agree": agree,
+            "disagree": disagree,
+            "rate": round(agree / (agree + disagree), 4) if agree + disagree else None,
+        }
     return counts

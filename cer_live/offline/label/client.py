@@ -18,7 +18,9 @@ def import_sdk() -> Any:
     try:
         import anthropic
     except ImportError as exc:
-        raise LabelError(f"labelling needs the anthropic package ({exc.name} is missing): {install_hint('label')}") from exc
+        raise LabelError(
+            f"labelling needs the anthropic package ({exc.name} is missing): {install_hint('label')}"
+        ) from exc
     return anthropic
 
 
@@ -26,7 +28,9 @@ def api_key() -> str:
     """Read when the command runs, never at import; it is held only by the client and the redactor."""
     key = os.environ.get(KEY_VARIABLE, "").strip()
     if not key:
-        raise LabelError(f"{KEY_VARIABLE} is not set; export your Anthropic API key (or use --dry-run to estimate the cost)")
+        raise LabelError(
+            f"{KEY_VARIABLE} is not set; export your Anthropic API key (or use --dry-run to estimate the cost)"
+        )
     return key
 
 
@@ -68,7 +72,9 @@ def make_client(key: str, settings: ClientSettings, counter: AttemptCounter) -> 
     anthropic = import_sdk()
     http = anthropic.DefaultHttpxClient(event_hooks={"request": [counter.hook]})
     # base_url comes from ANTHROPIC_BASE_URL when set, as the SDK documents.
-    return anthropic.Anthropic(api_key=key, max_retries=settings.max_retries, timeout=settings.timeout_s, http_client=http)
+    return anthropic.Anthropic(
+        api_key=key, max_retries=settings.max_retries, timeout=settings.timeout_s, http_client=http
+    )
 
 
 def fatal_message(exc: BaseException, model: str) -> str | None:
@@ -77,7 +83,9 @@ def fatal_message(exc: BaseException, model: str) -> str | None:
     if isinstance(exc, anthropic.AuthenticationError):
         return f"the Anthropic API rejected the key in {KEY_VARIABLE} (401); check or replace the key"
     if isinstance(exc, anthropic.PermissionDeniedError):
-        return f"the key in {KEY_VARIABLE} may not use this API or model (403); check the key's workspace and permissions"
+        return (
+            f"the key in {KEY_VARIABLE} may not use this API or model (403); check the key's workspace and permissions"
+        )
     if isinstance(exc, anthropic.NotFoundError):
         return f"model '{model}' was not found (404); give a current Claude vision model with --model, e.g. claude-sonnet-4-5"
     return None

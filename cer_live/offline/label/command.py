@@ -22,7 +22,6 @@ from .cost import Bill, Price, input_tokens, price_for
 from .errors import LabelError
 from .messages import Job
 from .options import add_parser as add_parser  # noqa: F401  (for a parser that holds every sub-command)
-from .options import add_parser as add_parser  # the CLI builds the command's parser from it
 from .options import check
 from .progress import bar
 from .prompts import Prompt, choose
@@ -55,7 +54,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
     try:
         spec = faces.CropSpec(args.crop_size, args.crop_scale, args.crop_shift_y)
         det_size = args.det_size or pack.detector.config.input_long_side
-        store.check_settings({"crop": [spec.size, spec.scale, spec.shift_y], "detector": [faces.detector_digest(pack), det_size]})
+        store.check_settings(
+            {"crop": [spec.size, spec.scale, spec.shift_y], "detector": [faces.detector_digest(pack), det_size]}
+        )
         plans = _plan(inputs, pack, args, spec, out, console)
         jobs = _jobs(plans, prompts, args.model, store, spec)
         if args.dry_run:
@@ -82,11 +83,20 @@ def _prepare_out(path: Path) -> Path:
     except (FileExistsError, NotADirectoryError) as exc:
         raise LabelError(f"--out '{path}' is a file, not a folder; choose another --out") from exc
     except OSError as exc:
-        raise LabelError(f"--out '{path}' is not writable ({exc.strerror}); fix its permissions or choose another --out") from exc
+        raise LabelError(
+            f"--out '{path}' is not writable ({exc.strerror}); fix its permissions or choose another --out"
+        ) from exc
     return path
 
 
-def _plan(inputs: list[faces.VideoInput], pack: Any, args: argparse.Namespace, spec: faces.CropSpec, out: Path, console: Console) -> list[FramePlan]:
+def _plan(
+    inputs: list[faces.VideoInput],
+    pack: Any,
+    args: argparse.Namespace,
+    spec: faces.CropSpec,
+    out: Path,
+    console: Console,
+) -> list[FramePlan]:
     finder = faces.FaceFinder(pack, args.det_size, args.threads)
     scorer = faces.Scorer(pack, args.threads) if args.select == "uncertain" else None
     options = ScanOptions(args.every, args.max_per_video, args.select, args.borrow_within, spec)
@@ -102,7 +112,9 @@ def _plan(inputs: list[faces.VideoInput], pack: Any, args: argparse.Namespace, s
     return plans
 
 
-def _jobs(plans: list[FramePlan], prompts: tuple[Prompt, ...], model: str, store: Store, spec: faces.CropSpec) -> list[Job]:
+def _jobs(
+    plans: list[FramePlan], prompts: tuple[Prompt, ...], model: str, store: Store, spec: faces.CropSpec
+) -> list[Job]:
     """One job per (crop, prompt) the store has no reply for; a borrowed face is asked about once."""
     done = store.done(model)
     text = {p.id: p.text for p in prompts}
@@ -115,8 +127,17 @@ def _jobs(plans: list[FramePlan], prompts: tuple[Prompt, ...], model: str, store
     return list(jobs.values())
 
 
-def _ask_and_write(args: argparse.Namespace, console: Console, store: Store, out: Path, plans: list[FramePlan],
-                   prompts: tuple[Prompt, ...], jobs: list[Job], key: str, price: Price | None) -> int:
+def _ask_and_write(
+    args: argparse.Namespace,
+    console: Console,
+    store: Store,
+    out: Path,
+    plans: list[FramePlan],
+    prompts: tuple[Prompt, ...],
+    jobs: list[Job],
+    key: str,
+    price: Price | None,
+) -> int:
     bill = Bill(price, args.max_cost)
     counter = AttemptCounter()
     client = make_client(key, ClientSettings(args.max_retries, args.timeout), counter)
@@ -148,8 +169,9 @@ def _ask(args: argparse.Namespace, console: Console, client: Any, jobs: list[Job
         task = progress.add_task("asking Claude", total=len(jobs))
         advance = lambda *_: progress.update(task, advance=1, description=f"asking Claude (${bill.spent:.4f})")  # noqa: E731
         if args.batch:
-            options = BatchOptions(args.max_tokens, args.poll, not args.no_wait,
-                                   args.batch_max_requests, args.cancel_batches)
+            options = BatchOptions(
+                args.max_tokens, args.poll, not args.no_wait, args.batch_max_requests, args.cancel_batches
+            )
             return run_batch(client, jobs, options, store, bill, advance)
         options_sync = SyncOptions(args.concurrency, args.rate, args.max_tokens)
         return run_sync(client, jobs, options_sync, store, bill, advance)
@@ -160,7 +182,9 @@ def _request_counts(report: Any, counter: AttemptCounter, asked: int, interrupte
     if report is not None:
         counts.update(answered=report.answered, failed=report.failed, stopped_by_budget=report.stopped_by_budget)
         if hasattr(report, "created"):
-            counts.update(batches_created=report.created, batches_collected=report.collected, batches_open=report.still_open)
+            counts.update(
+                batches_created=report.created, batches_collected=report.collected, batches_open=report.still_open
+            )
         else:  # every attempt beyond one per finished request was one of the SDK's retries
             counts["retries"] = counter.attempts - report.answered - report.failed
     return counts
@@ -172,14 +196,35 @@ def _cost(bill: Bill, price: Price | None) -> dict[str, Any]:
         "output_tokens": bill.output_tokens,
         "usd": round(bill.spent, 6),
         "usd_by_mode": {k: round(v, 6) for k, v in bill.by_mode.items()},
-        "prices": None if price is None else {"model": price.model, "input_per_mtok": price.input, "output_per_mtok": price.output, "date": price.date},
+        "prices": None
+        if price is None
+        else {"model": price.model, "input_per_mtok": price.input, "output_per_mtok": price.output, "date": price.date},
     }
 
 
 def _settings(args: argparse.Namespace, prompts: tuple[Prompt, ...], started: str) -> dict[str, Any]:
-    keep = ("model", "every", "max_per_video", "select", "pack", "det_size", "borrow_within", "fill_within", "crop_size",
-            "crop_scale", "crop_shift_y", "batch", "rate", "concurrency", "max_retries", "timeout", "max_tokens",
-            "max_cost", "multi_name", "consensus")
+    keep = (
+        "model",
+        "every",
+        "max_per_video",
+        "select",
+        "pack",
+        "det_size",
+        "borrow_within",
+        "fill_within",
+        "crop_size",
+        "crop_scale",
+        "crop_shift_y",
+        "batch",
+        "rate",
+        "concurrency",
+        "max_retries",
+        "timeout",
+        "max_tokens",
+        "max_cost",
+        "multi_name",
+        "consensus",
+    )
     settings = {name: getattr(args, name) for name in keep}
     settings.update(started=started, sources=[str(s) for s in args.sources], prompts={p.id: p.text for p in prompts})
     return settings

@@ -64,9 +64,13 @@ def price_for(model: str, prices_file: Path | None) -> Price | None:
         entry = table.get("models", {}).get(model) if isinstance(table, dict) else None
         if entry is not None:
             try:
-                return Price(model, float(entry["input"]), float(entry["output"]), str(table.get("date", prices_file.name)))
+                return Price(
+                    model, float(entry["input"]), float(entry["output"]), str(table.get("date", prices_file.name))
+                )
             except (KeyError, TypeError, ValueError) as exc:
-                raise LabelError(f"--prices '{prices_file}': model '{model}' needs numeric 'input' and 'output'") from exc
+                raise LabelError(
+                    f"--prices '{prices_file}': model '{model}' needs numeric 'input' and 'output'"
+                ) from exc
     if model in PRICES:
         return Price(model, *PRICES[model], PRICES_DATE)
     return None

@@ -18,8 +18,15 @@ from dataclasses import dataclass
 from ...classes import COMPOUND_CLASSES
 
 RULES = ("reference", "strict")
-_RECIPE_ORDER = ("Happily Surprised", "Sadly Fearful", "Sadly Angry", "Sadly Surprised",
-                 "Fearfully Surprised", "Angrily Surprised", "Disgustedly Surprised")
+_RECIPE_ORDER = (
+    "Happily Surprised",
+    "Sadly Fearful",
+    "Sadly Angry",
+    "Sadly Surprised",
+    "Fearfully Surprised",
+    "Angrily Surprised",
+    "Disgustedly Surprised",
+)
 _PRIORITY = ("Happily Surprised", "Sadly Fearful")
 _ADVERB = {"Disgustedly": r"disgust(?:ed|ing)ly"}
 

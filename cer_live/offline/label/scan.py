@@ -78,10 +78,15 @@ def plan_video(
         try:
             for frame, image in faces.frames(again):
                 if frame in missing:
-                    saved[frame] = crops.save(out_dir, video.name, frame, faces.crop(image, detections[frame], options.crop))
+                    saved[frame] = crops.save(
+                        out_dir, video.name, frame, faces.crop(image, detections[frame], options.crop)
+                    )
                     missing.discard(frame)
                     if not missing:
                         break
         finally:
             again.source.close()
-    return [FramePlan(video.name, c.frame, c.face_from, saved.get(c.face_from) if c.face_from is not None else None) for c in chosen]
+    return [
+        FramePlan(video.name, c.frame, c.face_from, saved.get(c.face_from) if c.face_from is not None else None)
+        for c in chosen
+    ]

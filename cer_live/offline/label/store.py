@@ -68,7 +68,9 @@ class Store:
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
-            raise LabelError(f"the store '{path}' is unreadable ({exc}); move it aside or choose another --out") from exc
+            raise LabelError(
+                f"the store '{path}' is unreadable ({exc}); move it aside or choose another --out"
+            ) from exc
         self.path = path
 
     def close(self) -> None:
@@ -91,12 +93,25 @@ class Store:
             self.db.execute("BEGIN")
             self.db.execute(
                 "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (r.key.sha256, r.key.prompt, r.key.model, r.reply, r.input_tokens, r.output_tokens,
-                 r.cost, r.mode, r.request_id, r.retries, _now()),
+                (
+                    r.key.sha256,
+                    r.key.prompt,
+                    r.key.model,
+                    r.reply,
+                    r.input_tokens,
+                    r.output_tokens,
+                    r.cost,
+                    r.mode,
+                    r.request_id,
+                    r.retries,
+                    _now(),
+                ),
             )
 
     def put_failure(self, key: Key, mode: str, error: str) -> None:
-        self.db.execute("INSERT INTO failures VALUES (?,?,?,?,?,?)", (key.sha256, key.prompt, key.model, mode, error, _now()))
+        self.db.execute(
+            "INSERT INTO failures VALUES (?,?,?,?,?,?)", (key.sha256, key.prompt, key.model, mode, error, _now())
+        )
 
     def done(self, model: str) -> set[Key]:
         rows = self.db.execute("SELECT sha256, prompt FROM results WHERE model=?", (model,))
@@ -108,13 +123,17 @@ class Store:
             for row in self.db.execute("SELECT * FROM results WHERE model=?", (model,)):
                 key = Key(row[0], row[1], row[2])
                 if key in keys:
-                    found[key] = Result(key, row[3], row[4] or 0, row[5] or 0, row[6] or 0.0, row[7], row[8] or "", row[9] or 0)
+                    found[key] = Result(
+                        key, row[3], row[4] or 0, row[5] or 0, row[6] or 0.0, row[7], row[8] or "", row[9] or 0
+                    )
         return found
 
     def failures(self, keys: set[Key]) -> dict[Key, str]:
         """The latest error of each key that failed and has no result yet."""
         out: dict[Key, str] = {}
-        for sha, prompt, model, error in self.db.execute("SELECT sha256, prompt, model, error FROM failures ORDER BY rowid"):
+        for sha, prompt, model, error in self.db.execute(
+            "SELECT sha256, prompt, model, error FROM failures ORDER BY rowid"
+        ):
             key = Key(sha, prompt, model)
             if key in keys:
                 out[key] = error
@@ -123,7 +142,9 @@ class Store:
     def add_batch(self, batch_id: str, model: str, items: dict[str, Key]) -> None:
         with self.db:
             self.db.execute("BEGIN")
-            self.db.execute("INSERT INTO batches VALUES (?,?,?,?,?,NULL)", (batch_id, model, len(items), "open", _now()))
+            self.db.execute(
+                "INSERT INTO batches VALUES (?,?,?,?,?,NULL)", (batch_id, model, len(items), "open", _now())
+            )
             self.db.executemany(
                 "INSERT INTO batch_items VALUES (?,?,?,?,?)",
                 [(batch_id, cid, k.sha256, k.prompt, k.model) for cid, k in items.items()],

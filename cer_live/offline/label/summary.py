@@ -44,7 +44,9 @@ def print_summary(counts: dict[str, Any], out: Path) -> None:
         lines.append(f"prompts agree on {a['agree']}, disagree on {a['disagree']} (rate {a['rate']})")
     pending = counts["status"].get("pending", 0)
     if pending:
-        lines.append(f"{pending} frame(s) still wait for a reply (failed, or not sent yet); rerun the same command to ask again")
+        lines.append(
+            f"{pending} frame(s) still wait for a reply (failed, or not sent yet); rerun the same command to ask again"
+        )
     if requests.get("stopped_by_budget"):
         lines.append("stopped before --max-cost would be passed; rerun with a higher budget to continue")
     if requests.get("batches_open"):

@@ -79,7 +79,9 @@ def _create(client: Any, chunk: list[Job], options: BatchOptions, store: Store) 
     return str(batch.id)
 
 
-def _collect(client: Any, batch_id: str, store: Store, bill: Bill, report: BatchReport, on_done: Callable[[Key], None]) -> None:
+def _collect(
+    client: Any, batch_id: str, store: Store, bill: Bill, report: BatchReport, on_done: Callable[[Key], None]
+) -> None:
     items = store.batch_items(batch_id)
     seen: set[str] = set()
     for line in client.messages.batches.results(batch_id):
@@ -91,7 +93,17 @@ def _collect(client: Any, batch_id: str, store: Store, bill: Bill, report: Batch
         if result.type == "succeeded":
             reply = reply_of(result.message)
             usd = bill.add(reply.input_tokens, reply.output_tokens, batch=True)
-            store.put_result(Result(key, reply.text, reply.input_tokens, reply.output_tokens, usd, "batch", str(getattr(result.message, "id", ""))))
+            store.put_result(
+                Result(
+                    key,
+                    reply.text,
+                    reply.input_tokens,
+                    reply.output_tokens,
+                    usd,
+                    "batch",
+                    str(getattr(result.message, "id", "")),
+                )
+            )
             report.answered += 1
         else:
             error = getattr(getattr(getattr(result, "error", None), "error", None), "message", "")
@@ -105,7 +117,9 @@ def _collect(client: Any, batch_id: str, store: Store, bill: Bill, report: Batch
     report.collected.append(batch_id)
 
 
-def run_batch(client: Any, jobs: list[Job], options: BatchOptions, store: Store, bill: Bill, on_done: Callable[[Key], None]) -> BatchReport:
+def run_batch(
+    client: Any, jobs: list[Job], options: BatchOptions, store: Store, bill: Bill, on_done: Callable[[Key], None]
+) -> BatchReport:
     report = BatchReport()
     try:
         if not options.cancel:
@@ -126,7 +140,15 @@ def run_batch(client: Any, jobs: list[Job], options: BatchOptions, store: Store,
     return report
 
 
-def _poll(client: Any, open_ids: list[str], options: BatchOptions, store: Store, bill: Bill, report: BatchReport, on_done: Callable[[Key], None]) -> None:
+def _poll(
+    client: Any,
+    open_ids: list[str],
+    options: BatchOptions,
+    store: Store,
+    bill: Bill,
+    report: BatchReport,
+    on_done: Callable[[Key], None],
+) -> None:
     remaining = list(open_ids)
     while remaining:
         for batch_id in list(remaining):

@@ -49,7 +49,9 @@ class SyncReport:
 def _call(client: Any, job: Job, options: SyncOptions) -> Outcome:
     try:
         raw = client.messages.with_raw_response.create(**params(job, options.max_tokens))
-        return Outcome(job, reply_of(raw.parse()), raw.headers.get("request-id", ""), int(getattr(raw, "retries_taken", 0)))
+        return Outcome(
+            job, reply_of(raw.parse()), raw.headers.get("request-id", ""), int(getattr(raw, "retries_taken", 0))
+        )
     except Exception as exc:  # sorted by the caller: fatal (401/403/404) or stored as a failure
         return Outcome(job, error=exc)
 
@@ -99,7 +101,9 @@ def _record(outcome: Outcome, store: Store, bill: Bill, report: SyncReport) -> s
     if outcome.reply is not None:
         r = outcome.reply
         usd = bill.add(r.input_tokens, r.output_tokens, batch=False)
-        store.put_result(Result(job.key, r.text, r.input_tokens, r.output_tokens, usd, "sync", outcome.request_id, outcome.retries))
+        store.put_result(
+            Result(job.key, r.text, r.input_tokens, r.output_tokens, usd, "sync", outcome.request_id, outcome.retries)
+        )
         report.answered += 1
         return None
     assert outcome.error is not None

@@ -14,23 +14,39 @@ from rich.console import Console
 from ...errors import CerLiveError
 from ...install import install_hint
 
-
 # CLI option -> config key; None values are options the user did not give.
 _OVERRIDES = {
-    "data": "data", "val": "val", "format": "format", "epochs": "epochs", "batch_size": "batch_size",
-    "lr": "lr", "size": "size", "seed": "seed", "workers": "workers", "threads": "threads", "pretrained": "pretrained",
-    "init": "init", "device": "device", "val_fraction": "val_fraction",
+    "data": "data",
+    "val": "val",
+    "format": "format",
+    "epochs": "epochs",
+    "batch_size": "batch_size",
+    "lr": "lr",
+    "size": "size",
+    "seed": "seed",
+    "workers": "workers",
+    "threads": "threads",
+    "pretrained": "pretrained",
+    "init": "init",
+    "device": "device",
+    "val_fraction": "val_fraction",
 }
 
 
 def add_parser(subparsers: Any) -> None:
-    p = subparsers.add_parser("train", help="train the ensemble's CNNs (stage 1 on RAF-DB, stage 2 from --init); needs the train extra")
+    p = subparsers.add_parser(
+        "train", help="train the ensemble's CNNs (stage 1 on RAF-DB, stage 2 from --init); needs the train extra"
+    )
     p.add_argument("data", nargs="?", help="RAF-DB folder, `cer-live label` folder, or folder of class folders")
-    p.add_argument("--out", type=Path, required=True, help="run folder: checkpoints, config.toml, run.json, history.jsonl")
+    p.add_argument(
+        "--out", type=Path, required=True, help="run folder: checkpoints, config.toml, run.json, history.jsonl"
+    )
     p.add_argument("--config", type=Path, help="TOML file with any config key; options given here override it")
     p.add_argument("--resume", action="store_true", help="continue the run in --out after its last finished epoch")
     p.add_argument("--val", help="a separate validation set (default: the data's own split, else --val-fraction of it)")
-    p.add_argument("--val-fraction", type=float, help="share held out for validation when there is no split (default 0.1)")
+    p.add_argument(
+        "--val-fraction", type=float, help="share held out for validation when there is no split (default 0.1)"
+    )
     p.add_argument("--format", choices=("auto", "rafdb", "labels", "folders"), help="dataset layout (default auto)")
     p.add_argument("--arch", help="comma list of members (default: all five, reference order)")
     p.add_argument("--epochs", type=int, help="epochs (default 20)")
@@ -44,8 +60,12 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--init", help="stage 2: start every member from this stage-1 run folder")
     p.add_argument("--device", help="auto, cpu, cuda or cuda:N (under torchrun: each process its own GPU)")
     p.add_argument("--export", metavar="NAME", help="after training, write the best checkpoints as pack NAME")
-    p.add_argument("--export-out", type=Path, default=Path("engines"), help="folder that holds packs (default ./engines)")
-    p.add_argument("--export-fp16", action=argparse.BooleanOptionalAction, default=True, help="also write FP16 ONNX (default on)")
+    p.add_argument(
+        "--export-out", type=Path, default=Path("engines"), help="folder that holds packs (default ./engines)"
+    )
+    p.add_argument(
+        "--export-fp16", action=argparse.BooleanOptionalAction, default=True, help="also write FP16 ONNX (default on)"
+    )
     p.add_argument("--force-export", action="store_true", help="replace an existing pack of that name")
 
 
@@ -60,7 +80,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
     try:
         from .session import TrainRequest, run_session
     except ImportError as exc:
-        raise CerLiveError(f"training needs torch and torchvision ({exc.name} is missing): {install_hint('train')}") from exc
+        raise CerLiveError(
+            f"training needs torch and torchvision ({exc.name} is missing): {install_hint('train')}"
+        ) from exc
     request = TrainRequest(
         out=args.out,
         config_file=args.config,

@@ -51,4 +51,6 @@ def train_loader(data: CropDataset, batch: int, workers: int, seed: int, epoch: 
 def eval_loader(data: CropDataset, batch: int, workers: int, dist: Dist) -> DataLoader:
     """Each rank scores every world-th item; confusion matrices are summed across ranks."""
     shard = torch.utils.data.Subset(data, range(dist.rank, len(data), dist.world))
-    return DataLoader(shard, batch_size=batch, shuffle=False, num_workers=workers, pin_memory=dist.device.type == "cuda")
+    return DataLoader(
+        shard, batch_size=batch, shuffle=False, num_workers=workers, pin_memory=dist.device.type == "cuda"
+    )

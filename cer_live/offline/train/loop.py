@@ -31,7 +31,9 @@ class MemberRun:
         return getattr(self.model, "module", self.model)
 
 
-def train_epoch(runs: list[MemberRun], loader: DataLoader, loss_fn: nn.Module, dist: Dist, epoch: int, tick: Tick) -> dict[str, float]:
+def train_epoch(
+    runs: list[MemberRun], loader: DataLoader, loss_fn: nn.Module, dist: Dist, epoch: int, tick: Tick
+) -> dict[str, float]:
     """Mean training loss per member over every rank's images."""
     for run in runs:
         run.model.train()
@@ -56,7 +58,9 @@ def train_epoch(runs: list[MemberRun], loader: DataLoader, loss_fn: nn.Module, d
     return means
 
 
-def validate(runs: list[MemberRun], loader: DataLoader, loss_fn: nn.Module, dist: Dist, tick: Tick) -> dict[str, tuple[float, Scores]]:
+def validate(
+    runs: list[MemberRun], loader: DataLoader, loss_fn: nn.Module, dist: Dist, tick: Tick
+) -> dict[str, tuple[float, Scores]]:
     """(mean loss, scores) per member; each rank scores its shard, the sums are shared."""
     for run in runs:
         run.model.eval()

@@ -12,14 +12,16 @@ import torch
 import torchvision
 from torch import nn
 
-from ...models.backends.torch_architectures import ARCHITECTURES, build
 from ...export.checkpoints import read_state_dict
+from ...models.backends.torch_architectures import ARCHITECTURES, build
 from ..errors import TrainError
 
 log = logging.getLogger(__name__)
 PROBE_SECONDS = 3.0
 # Old torchvision densenet files name 'norm.1' what the modules call 'norm1'.
-_DENSENET_KEY = re.compile(r"^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$")
+_DENSENET_KEY = re.compile(
+    r"^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$"
+)
 
 
 def check_archs(archs: tuple[str, ...]) -> None:
@@ -97,4 +99,6 @@ def load_init(model: nn.Module, arch: str, run: Path) -> None:
     try:
         model.load_state_dict(read_state_dict(path), strict=True)
     except RuntimeError as exc:
-        raise TrainError(f"'{path}' does not fit {arch} with the reference heads ({str(exc).splitlines()[0]})") from None
+        raise TrainError(
+            f"'{path}' does not fit {arch} with the reference heads ({str(exc).splitlines()[0]})"
+        ) from None

@@ -11,7 +11,9 @@ from ..errors import TrainError
 from .config import TrainConfig
 
 
-def export_options(config: TrainConfig, name: str, root: Path, fp16: bool, force: bool, weights: dict[str, float], run: Path) -> ExportOptions:
+def export_options(
+    config: TrainConfig, name: str, root: Path, fp16: bool, force: bool, weights: dict[str, float], run: Path
+) -> ExportOptions:
     return ExportOptions(
         name=name,
         out_root=root,

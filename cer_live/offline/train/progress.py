@@ -48,7 +48,6 @@ class TrainProgress:
         if not self.enabled:
             return
         parts = [
-            f"{arch} loss {m['train_loss']:.4f} val F1 {m['val_macro_f1']:.3f}"
-            for arch, m in entry["members"].items()
+            f"{arch} loss {m['train_loss']:.4f} val F1 {m['val_macro_f1']:.3f}" for arch, m in entry["members"].items()
         ]
         self.console.print(f"epoch {entry['epoch']} ({entry['seconds']:.1f} s): " + " | ".join(parts), highlight=False)

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..errors import TrainError
 from .config import TrainConfig, to_toml
 from .state import STATE, write_text_atomic
-from ..errors import TrainError
 
 CONFIG = "config.toml"
 RUN_JSON = "run.json"

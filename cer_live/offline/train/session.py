@@ -43,7 +43,9 @@ def resolve_config(request: TrainRequest) -> TrainConfig:
         config = from_mapping(request.overrides, saved)
         changed = [k for k in request.overrides if k not in RESUMABLE and getattr(config, k) != getattr(saved, k)]
         if changed:
-            raise TrainError(f"--resume continues with the run's saved config; {', '.join(changed)} differ (only {', '.join(RESUMABLE)} may change)")
+            raise TrainError(
+                f"--resume continues with the run's saved config; {', '.join(changed)} differ (only {', '.join(RESUMABLE)} may change)"
+            )
         return config
     base = from_mapping(load_toml(request.config_file)) if request.config_file else TrainConfig()
     return from_mapping(request.overrides, base)
@@ -55,9 +57,15 @@ def _check(config: TrainConfig, request: TrainRequest) -> None:
     if config.init and not Path(config.init).expanduser().is_dir():
         raise TrainError(f"--init '{config.init}' is not a run folder; pass the --out of a stage-1 run")
     if config.pretrained not in ("auto", "none") and not Path(config.pretrained).expanduser().exists():
-        raise TrainError(f"--pretrained '{config.pretrained}' does not exist; give auto, none, or a weights file/folder")
+        raise TrainError(
+            f"--pretrained '{config.pretrained}' does not exist; give auto, none, or a weights file/folder"
+        )
     if request.export:
-        check_target(export_options(config, request.export, request.export_root, request.export_fp16, request.force_export, {}, request.out))
+        check_target(
+            export_options(
+                config, request.export, request.export_root, request.export_fp16, request.force_export, {}, request.out
+            )
+        )
 
 
 def _data(config: TrainConfig, progress: TrainProgress) -> tuple[LabelledSet, LabelledSet]:
@@ -72,11 +80,13 @@ def counts_table(train_set: LabelledSet, val_set: LabelledSet) -> Table:
     table = Table(title="images per class (the loss's priors come from the train column)", title_justify="left")
     for column in ("id", "class", "train", "val"):
         table.add_column(column, justify="left" if column == "class" else "right")
-    for i, (name, a, b) in enumerate(zip(COMPOUND_CLASSES, train_set.counts(), val_set.counts())):
+    for i, (name, a, b) in enumerate(zip(COMPOUND_CLASSES, train_set.counts(), val_set.counts(), strict=False)):
         table.add_row(str(i), name, str(a), str(b))
     for what, data in (("train", train_set), ("val", val_set)):
         for reason, n in sorted(data.skipped.items()):
-            table.add_row("", f"skipped ({what}): {reason}", str(n) if what == "train" else "", str(n) if what == "val" else "")
+            table.add_row(
+                "", f"skipped ({what}): {reason}", str(n) if what == "train" else "", str(n) if what == "val" else ""
+            )
     return table
 
 
@@ -104,13 +114,25 @@ def run_session(request: TrainRequest, console: Console) -> int:
 
 def _report(result: TrainResult, console: Console) -> None:
     for arch, best in result.best.items():
-        console.print(f"{arch}: best val macro F1 {best['macro_f1']:.4f} at epoch {best['epoch']} -> {result.out / (arch + '.pth')}", highlight=False)
+        console.print(
+            f"{arch}: best val macro F1 {best['macro_f1']:.4f} at epoch {best['epoch']} -> {result.out / (arch + '.pth')}",
+            highlight=False,
+        )
 
 
 def _export(result: TrainResult, config: TrainConfig, request: TrainRequest, console: Console) -> None:
     weights = {arch: max(best["macro_f1"], 1e-6) for arch, best in result.best.items()}
-    options = export_options(config, request.export or "", request.export_root, request.export_fp16, request.force_export, weights, request.out)
+    options = export_options(
+        config,
+        request.export or "",
+        request.export_root,
+        request.export_fp16,
+        request.force_export,
+        weights,
+        request.out,
+    )
     with console.status("exporting") as status:
         exported = export_run(request.out, config, options, lambda message: status.update(message))
-    console.print(f"pack written to {exported.path}/ (run it with: cer-live run VIDEO --pack {exported.path})", highlight=False)
-
+    console.print(
+        f"pack written to {exported.path}/ (run it with: cer-live run VIDEO --pack {exported.path})", highlight=False
+    )

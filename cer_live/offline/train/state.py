@@ -80,4 +80,14 @@ def save_weights(model: torch.nn.Module, path: Path) -> None:
     save_atomic({k: v.detach().cpu() for k, v in model.state_dict().items()}, path)
 
 
-__all__ = ["STATE", "load_state", "read_state_dict", "rng_state", "save_atomic", "save_weights", "seed_everything", "set_rng_state", "write_text_atomic"]
+__all__ = [
+    "STATE",
+    "load_state",
+    "read_state_dict",
+    "rng_state",
+    "save_atomic",
+    "save_weights",
+    "seed_everything",
+    "set_rng_state",
+    "write_text_atomic",
+]

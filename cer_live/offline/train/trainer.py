@@ -13,11 +13,11 @@ from torch.nn.parallel import DistributedDataParallel
 
 from ..datasets.items import LabelledSet
 from ..losses import CompoundLoss
+from .augment import eval_transform, train_transform
 from .config import TrainConfig
 from .data import CropDataset, eval_loader, train_loader
 from .distributed import Dist, barrier
 from .loop import MemberRun, train_epoch, validate
-from .augment import eval_transform, train_transform
 from .models import build_member, load_init
 from .progress import TrainProgress
 from .provenance import provenance
@@ -95,7 +95,14 @@ def in_sync(runs: list[MemberRun], dist: Dist) -> bool:
     return bool(torch.allclose(high, low, rtol=0, atol=1e-6))
 
 
-def train(config: TrainConfig, out: Path, data: tuple[LabelledSet, LabelledSet], dist: Dist, progress: TrainProgress, resume: bool) -> TrainResult:
+def train(
+    config: TrainConfig,
+    out: Path,
+    data: tuple[LabelledSet, LabelledSet],
+    dist: Dist,
+    progress: TrainProgress,
+    resume: bool,
+) -> TrainResult:
     train_set, val_set = data
     seed_everything(config.seed)
     runs = _members(config, dist)
@@ -118,9 +125,13 @@ def train(config: TrainConfig, out: Path, data: tuple[LabelledSet, LabelledSet],
     for epoch in range(start, config.epochs + 1):
         t0 = time.perf_counter()
         loader = train_loader(train_data, config.batch_size, config.workers, config.seed, epoch, dist)
-        losses = train_epoch(runs, loader, loss_fn, dist, epoch, progress.phase(f"epoch {epoch}/{config.epochs} train", len(loader)))
+        losses = train_epoch(
+            runs, loader, loss_fn, dist, epoch, progress.phase(f"epoch {epoch}/{config.epochs} train", len(loader))
+        )
         vloader = eval_loader(val_data, config.batch_size, config.workers, dist)
-        scored = validate(runs, vloader, loss_fn, dist, progress.phase(f"epoch {epoch}/{config.epochs} val", len(vloader)))
+        scored = validate(
+            runs, vloader, loss_fn, dist, progress.phase(f"epoch {epoch}/{config.epochs} val", len(vloader))
+        )
         entry = _entry(epoch, sessions, time.perf_counter() - t0, losses, scored)
         history.append(entry)
         improved = _update_best(runs, scored, epoch)
@@ -131,7 +142,17 @@ def train(config: TrainConfig, out: Path, data: tuple[LabelledSet, LabelledSet],
     synced = in_sync(runs, dist)
     best = {r.arch: {"epoch": r.best_epoch, "macro_f1": round(r.best_f1, 6)} for r in runs}
     if dist.main:
-        write_json(out / RUN_JSON, {**info, "status": "finished", "epochs": config.epochs, "sessions": sessions + 1, "best": best, "ranks_in_sync": synced})
+        write_json(
+            out / RUN_JSON,
+            {
+                **info,
+                "status": "finished",
+                "epochs": config.epochs,
+                "sessions": sessions + 1,
+                "best": best,
+                "ranks_in_sync": synced,
+            },
+        )
     return TrainResult(out, config.epochs, best, history)
 
 
@@ -146,7 +167,9 @@ def _update_best(runs: list[MemberRun], scored: dict, epoch: int) -> list[Member
     return improved
 
 
-def _save_epoch(out: Path, runs: list[MemberRun], improved: list[MemberRun], epoch: int, history: list, sessions: int) -> None:
+def _save_epoch(
+    out: Path, runs: list[MemberRun], improved: list[MemberRun], epoch: int, history: list, sessions: int
+) -> None:
     """Best checkpoints first, then the state, then the history derived from it."""
     for run in improved:
         save_weights(run.plain, out / f"{run.arch}.pth")
@@ -174,4 +197,3 @@ def _entry(epoch: int, session: int, seconds: float, losses: dict[str, float], s
 
 def _describe(data: LabelledSet) -> dict[str, Any]:
     return {"name": data.name, "images": len(data.items), "counts": data.counts().tolist(), "skipped": data.skipped}
-

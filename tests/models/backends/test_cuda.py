@@ -27,9 +27,7 @@ def _torch_cuda() -> bool:
     return torch.cuda.is_available()
 
 
-@pytest.mark.skipif(
-    not _cuda_provider(), reason="onnxruntime has no CUDA provider here"
-)
+@pytest.mark.skipif(not _cuda_provider(), reason="onnxruntime has no CUDA provider here")
 def test_onnxruntime_cuda_with_io_binding_matches_the_cpu():
     spec = load_pack("default").members[0]
     x = np.random.default_rng(0).random((16, 1, 64, 64), np.float32)
@@ -48,7 +46,5 @@ def test_torch_fp16_on_cuda_matches_onnxruntime(five_member_pack):
     x = np.random.default_rng(0).normal(0, 0.25, (8, 3, 224, 224)).astype(np.float32)
     for spec in pack.members[:2]:
         want = backends.create("onnxruntime", spec.model, BackendOptions()).infer(x)[0]
-        got = backends.create(
-            "torch", spec.source, BackendOptions(device="cuda", precision="fp16")
-        ).infer(x)[0]
+        got = backends.create("torch", spec.source, BackendOptions(device="cuda", precision="fp16")).infer(x)[0]
         assert (got.argmax(1) == want.argmax(1)).mean() >= 0.875

@@ -30,9 +30,7 @@ def test_round_trip_and_no_temporary_files_left(tmp_path):
     path = cache.store("member 'a'", KEY, b"plan-bytes", "cer-live test")
     assert cache.load("member 'a'", KEY) == b"plan-bytes"
     meta = json.loads(path.with_suffix(".json").read_text())
-    assert (
-        meta["producer"] == "cer-live test" and meta["key"]["gpu_name"] == KEY.gpu_name
-    )
+    assert meta["producer"] == "cer-live test" and meta["key"]["gpu_name"] == KEY.gpu_name
     assert not list((tmp_path / "trt").glob("*.tmp"))
     assert "member_a" in path.name  # labels become safe file names
 

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
+from cer_live.errors import BackendError
 from cer_live.models import backends
 from cer_live.models.backends import BackendOptions
-from cer_live.errors import BackendError
 from cer_live.models.packs import load_pack
 
 
@@ -26,17 +26,11 @@ def test_cuda_without_a_cuda_provider_says_what_to_install():
 
 
 def test_auto_runs_the_detector_with_dynamic_shapes():
-    engine = backends.create(
-        "auto", load_pack("default").detector.model, BackendOptions(threads=1)
-    )
+    engine = backends.create("auto", load_pack("default").detector.model, BackendOptions(threads=1))
     for h, w in ((144, 256), (180, 320)):
         loc, conf, landmarks = engine.infer(np.zeros((2, 3, h, w), np.float32))
         priors = sum(-(-h // s) * -(-w // s) * 2 for s in (8, 16, 32))
-        assert (
-            loc.shape == (2, priors, 4)
-            and conf.shape == (2, priors, 2)
-            and landmarks.shape == (2, priors, 10)
-        )
+        assert loc.shape == (2, priors, 4) and conf.shape == (2, priors, 2) and landmarks.shape == (2, priors, 10)
         assert np.allclose(conf.sum(axis=2), 1.0, atol=1e-4)  # already softmaxed
 
 
@@ -67,15 +61,11 @@ def test_unknown_backend_on_the_command_line_is_one_line(tmp_path, sample):
 def test_torch_backend_refuses_a_model_without_torch_weights():
     pytest.importorskip("torchvision")
     with pytest.raises(BackendError, match="has no torch weights in its pack"):
-        backends.create(
-            "torch", load_pack("default").members[0].source, BackendOptions()
-        )
+        backends.create("torch", load_pack("default").members[0].source, BackendOptions())
 
 
 def test_fp16_needs_an_fp16_file():
-    with pytest.raises(
-        BackendError, match="has no FP16 ONNX; re-export the pack with --fp16"
-    ):
+    with pytest.raises(BackendError, match="has no FP16 ONNX; re-export the pack with --fp16"):
         backends.create(
             "onnxruntime",
             load_pack("default").members[0].source,

@@ -7,9 +7,7 @@ from cer_live.models import backends
 from cer_live.models.backends import BackendOptions, ModelSource
 from cer_live.models.packs import load_pack
 
-trt = pytest.importorskip(
-    "tensorrt", reason="TensorRT is not installed (NVIDIA's own package index)"
-)
+trt = pytest.importorskip("tensorrt", reason="TensorRT is not installed (NVIDIA's own package index)")
 pytest.importorskip("cuda", reason="cuda-python is not installed")
 pytestmark = pytest.mark.gpu
 
@@ -23,9 +21,7 @@ def test_fp16_engine_matches_onnxruntime_and_is_cached(tmp_path):
     spec, source = _member()
     x = np.random.default_rng(0).random((8, 1, 64, 64), np.float32)
     want = backends.create("onnxruntime", spec.model, BackendOptions()).infer(x)[0]
-    options = BackendOptions(
-        device="cuda", precision="fp16", max_batch=16, cache_dir=tmp_path
-    )
+    options = BackendOptions(device="cuda", precision="fp16", max_batch=16, cache_dir=tmp_path)
     engine = backends.create("tensorrt", source, options)
     got = engine.infer(x)[0]
     assert got.shape == want.shape and (got.argmax(1) == want.argmax(1)).mean() >= 0.875
@@ -44,9 +40,7 @@ def test_fp16_engine_matches_onnxruntime_and_is_cached(tmp_path):
 
 def test_a_corrupt_plan_is_rebuilt(tmp_path):
     _, source = _member()
-    options = BackendOptions(
-        device="cuda", precision="fp16", max_batch=8, cache_dir=tmp_path
-    )
+    options = BackendOptions(device="cuda", precision="fp16", max_batch=8, cache_dir=tmp_path)
     backends.create("tensorrt", source, options).close()
     plan = next(tmp_path.glob("*.plan"))
     plan.write_bytes(plan.read_bytes()[: plan.stat().st_size // 2])

@@ -48,7 +48,15 @@ def test_train_split_keeps_the_seven_abaw_classes_in_abaw_order(rafdb):
 def test_corrupt_images_are_skipped_and_counted(rafdb):
     data = keep_readable(load_rafdb(rafdb, "train"))
     assert len(data.items) == 12 and data.skipped["unreadable image"] == 1
-    assert data.counts().tolist() == [2, 2, 2, 2, 2, 1, 1]  # train_0003 (Sadly Fearful) and train_0004 (Sadly Angry) lost
+    assert data.counts().tolist() == [
+        2,
+        2,
+        2,
+        2,
+        2,
+        1,
+        1,
+    ]  # train_0003 (Sadly Fearful) and train_0004 (Sadly Angry) lost
 
 
 def test_splits_come_from_the_name_prefix(rafdb):

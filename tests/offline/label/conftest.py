@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from ...helpers import ROOT, CliResult
-
 from .fake_api import FakeAnthropic
 
 pytest.importorskip("anthropic")
@@ -67,7 +66,9 @@ def run_label(*args: str, env: dict[str, str], timeout: float = 120) -> CliResul
 
 
 def start_label(*args: str, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(label_args(*args), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        label_args(*args), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def read_labels(out: Path) -> list[dict[str, str]]:

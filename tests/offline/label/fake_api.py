@@ -119,7 +119,7 @@ class FakeAnthropic:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "FakeAnthropic":
+    def __enter__(self) -> FakeAnthropic:
         self.thread.start()
         return self
 
@@ -171,12 +171,15 @@ class FakeAnthropic:
 
     def results_jsonl(self, batch: Batch) -> str:
         lines = []
-        for request, outcome in zip(batch.requests, self._outcomes(batch)):
+        for request, outcome in zip(batch.requests, self._outcomes(batch), strict=False):
             params = request["params"]
             if outcome == "succeeded":
                 sha, width, height, prompt = _decode_image(params)
                 self.seen.append(Seen(sha, width, height, prompt, params["model"], 0, "batch"))
-                result: dict[str, Any] = {"type": "succeeded", "message": _message(self.answer(sha, prompt), params["model"])}
+                result: dict[str, Any] = {
+                    "type": "succeeded",
+                    "message": _message(self.answer(sha, prompt), params["model"]),
+                }
             elif outcome == "errored":
                 result = {"type": "errored", "error": _error("api_error", "Internal server error")}
             else:
@@ -214,7 +217,10 @@ def _handler(api: FakeAnthropic) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("?")[0]
             api.paths.append((method, path))
             # Older SDKs send x-api-key, newer ones a bearer token; either must carry the key.
-            if api.key not in (self.headers.get("x-api-key"), self.headers.get("authorization", "").removeprefix("Bearer ")):
+            if api.key not in (
+                self.headers.get("x-api-key"),
+                self.headers.get("authorization", "").removeprefix("Bearer "),
+            ):
                 self.send(401, _error("authentication_error", "invalid x-api-key"))
                 return
             if method == "POST" and path == "/v1/messages":

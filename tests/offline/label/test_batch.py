@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import time
 
-from .conftest import assert_key_absent, crop_sha, env_for, expected_label, read_labels, read_meta, run_label, start_label, stored_keys
+from .conftest import (
+    assert_key_absent,
+    crop_sha,
+    env_for,
+    expected_label,
+    read_labels,
+    read_meta,
+    run_label,
+    start_label,
+    stored_keys,
+)
 
 FRAMES = ("--every", "24", "--max-per-video", "8")
 BATCH = ("--batch", "--poll", "0.05")

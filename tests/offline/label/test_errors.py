@@ -31,7 +31,9 @@ def test_rejected_key(api, sample, tmp_path):
 
 
 def test_unknown_model(api, sample, tmp_path):
-    r = run_label(str(sample("single_face.jpg")), "--out", str(tmp_path), "--model", "claude-3-sonnet-20240229", env=env_for(api))
+    r = run_label(
+        str(sample("single_face.jpg")), "--out", str(tmp_path), "--model", "claude-3-sonnet-20240229", env=env_for(api)
+    )
     assert r.code == 2
     line = _one_error_line(r.stderr)
     assert "claude-3-sonnet-20240229" in line and "(404)" in line and "--model" in line
@@ -50,7 +52,9 @@ def test_missing_sdk_names_the_extra(api, sample, tmp_path):
 
 
 def test_bad_settings_fail_before_any_output(sample, tmp_path):
-    r = run_label(str(sample("single_face.jpg")), "--out", str(tmp_path / "o"), "--select", "uncertain", env=env_for(None))
+    r = run_label(
+        str(sample("single_face.jpg")), "--out", str(tmp_path / "o"), "--select", "uncertain", env=env_for(None)
+    )
     assert r.code == 2 and "--max-per-video" in _one_error_line(r.stderr)
     r = run_label(str(tmp_path / "missing.mp4"), "--out", str(tmp_path / "o"), env=env_for(None))
     assert r.code == 2 and "no such file" in _one_error_line(r.stderr)

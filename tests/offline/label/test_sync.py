@@ -5,7 +5,15 @@ from __future__ import annotations
 import time
 
 from .conftest import (
-    assert_key_absent, crop_sha, env_for, expected_label, read_labels, read_meta, run_label, start_label, stored_keys,
+    assert_key_absent,
+    crop_sha,
+    env_for,
+    expected_label,
+    read_labels,
+    read_meta,
+    run_label,
+    start_label,
+    stored_keys,
 )
 from .fake_api import DROP, slow, status
 
@@ -13,8 +21,15 @@ FRAMES = ("--every", "24", "--max-per-video", "8")
 
 
 def test_labels_retries_and_training_set(api, video, tmp_path):
-    api.faults = [status(429, retry_after="0.05"), status(500, retry_after_ms="10"), status(529, retry_after_ms="10"), DROP]
-    r = run_label(str(video), "--out", str(tmp_path), *FRAMES, "--concurrency", "2", "--fill-within", "100", env=env_for(api))
+    api.faults = [
+        status(429, retry_after="0.05"),
+        status(500, retry_after_ms="10"),
+        status(529, retry_after_ms="10"),
+        DROP,
+    ]
+    r = run_label(
+        str(video), "--out", str(tmp_path), *FRAMES, "--concurrency", "2", "--fill-within", "100", env=env_for(api)
+    )
     assert r.code == 0, r.stderr
     rows = read_labels(tmp_path)
     assert len(rows) == 8 and [int(x["frame"]) for x in rows] == sorted(int(x["frame"]) for x in rows)
@@ -27,7 +42,11 @@ def test_labels_retries_and_training_set(api, video, tmp_path):
     for row in rows:
         sha = crop_sha(tmp_path, row["crop"])
         assert (sha, next(iter({p for _, p in answered}))) in answered
-        assert row["source"] == "WolfgangLanger_Pexels" and row["prompt"] == "paper1" and row["model"] == "claude-sonnet-4-5"
+        assert (
+            row["source"] == "WolfgangLanger_Pexels"
+            and row["prompt"] == "paper1"
+            and row["model"] == "claude-sonnet-4-5"
+        )
         assert row["crop"] == f"crops/WolfgangLanger_Pexels/{int(row['frame']):06d}.jpg"
         if row["filled"] == "false":
             want = expected_label(sha)
@@ -104,7 +123,9 @@ def test_consensus_keeps_only_agreeing_labels(video, tmp_path):
         return answer_for(sha) if prompt.startswith("Which of the following") else "Happily Surprised."
 
     with FakeAnthropic(KEY, answer) as api:
-        r = run_label(str(video), "--out", str(tmp_path), *FRAMES, "--consensus", "--fill-within", "0", env=env_for(api))
+        r = run_label(
+            str(video), "--out", str(tmp_path), *FRAMES, "--consensus", "--fill-within", "0", env=env_for(api)
+        )
     assert r.code == 0, r.stderr
     assert len(api.answered()) == 16 and len({s.prompt for s in api.seen}) == 2
     for row in read_labels(tmp_path):
@@ -118,7 +139,9 @@ def test_consensus_keeps_only_agreeing_labels(video, tmp_path):
 
 
 def test_max_cost_stops_before_the_budget_is_passed(api, video, tmp_path):
-    r = run_label(str(video), "--out", str(tmp_path), *FRAMES, "--concurrency", "1", "--max-cost", "0.003", env=env_for(api))
+    r = run_label(
+        str(video), "--out", str(tmp_path), *FRAMES, "--concurrency", "1", "--max-cost", "0.003", env=env_for(api)
+    )
     assert r.code == 3, r.stderr
     meta = read_meta(tmp_path)
     assert meta["counts"]["requests"]["stopped_by_budget"] is True
@@ -135,9 +158,19 @@ def test_dry_run_sends_nothing_and_needs_no_key(api, video, tmp_path):
 
 
 def test_select_uncertain_ranks_with_the_pack(video, tmp_path):
-
-    r = run_label(str(video), "--out", str(tmp_path), "--every", "12", "--max-per-video", "5", "--select", "uncertain",
-                  "--dry-run", env=env_for(None, key=None))
+    r = run_label(
+        str(video),
+        "--out",
+        str(tmp_path),
+        "--every",
+        "12",
+        "--max-per-video",
+        "5",
+        "--select",
+        "uncertain",
+        "--dry-run",
+        env=env_for(None, key=None),
+    )
     assert r.code == 0, r.stderr
     crops = sorted((tmp_path / "crops" / "WolfgangLanger_Pexels").glob("*.jpg"))
     assert len(crops) == 5 and "5 request(s)" in r.stdout

@@ -58,7 +58,10 @@ def test_prompts(tmp_path):
 
 
 def test_pick_even_and_uncertain():
-    cands = [Candidate(f, f != 30, u) for f, u in zip(range(0, 100, 10), [0.1, 0.9, 0.2, 0.8, 0.3, 0.7, 0.4, 0.6, 0.5, 0.0])]
+    cands = [
+        Candidate(f, f != 30, u)
+        for f, u in zip(range(0, 100, 10), [0.1, 0.9, 0.2, 0.8, 0.3, 0.7, 0.4, 0.6, 0.5, 0.0], strict=False)
+    ]
     assert pick(cands, 3, "even") == [0, 40, 90]
     assert pick(cands, 3, "uncertain") == [10, 50, 70]  # 30 has no face of its own
     assert pick(cands, None, "even") == list(range(0, 100, 10))
@@ -79,8 +82,13 @@ def test_borrow_nearest_face_within_bound_ties_to_the_past():
 
 
 def test_fill_nearest_label_within_bound():
-    rows = [Row("a", 1, "v", 0, "p", "m"), Row("b", None, "v", 5, "p", "m"), Row("c", 4, "v", 8, "p", "m"),
-            Row("d", None, "v", 30, "p", "m"), Row("e", None, "w", 5, "p", "m")]
+    rows = [
+        Row("a", 1, "v", 0, "p", "m"),
+        Row("b", None, "v", 5, "p", "m"),
+        Row("c", 4, "v", 8, "p", "m"),
+        Row("d", None, "v", 30, "p", "m"),
+        Row("e", None, "w", 5, "p", "m"),
+    ]
     out = {(r.source, r.frame): r for r in fill(rows, 10)}
     assert out[("v", 5)].label == 4 and out[("v", 5)].filled
     assert out[("v", 30)].label is None and not out[("v", 30)].filled

@@ -3,9 +3,9 @@
 import os
 import subprocess
 import sys
-import tomllib
 
 import pytest
+import tomllib
 
 from cer_live.install import install_hint
 from cer_live.offline.errors import TrainError
@@ -24,14 +24,24 @@ def test_toml_then_overrides_and_the_saved_toml_reads_back(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('lr = 1e-3\nbatch_size = 32\n[augment]\nflip = false\n[rafdb_map]\n"2" = 1\n')
     config = from_mapping({"epochs": 3, "archs": ["resnet18"]}, from_mapping(load_toml(path)))
-    assert (config.lr, config.batch_size, config.epochs, config.archs, config.augment.flip) == (1e-3, 32, 3, ("resnet18",), False)
+    assert (config.lr, config.batch_size, config.epochs, config.archs, config.augment.flip) == (
+        1e-3,
+        32,
+        3,
+        ("resnet18",),
+        False,
+    )
     assert from_mapping(tomllib.loads(to_toml(config))) == config
 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [({"lr_rate": 1}, "unknown config key"), ({"epochs": "ten"}, "bad config value for 'epochs'"),
-     ({"size": 8}, "size must be between"), ({"augment": {"spin": 1}}, "unknown key")],
+    [
+        ({"lr_rate": 1}, "unknown config key"),
+        ({"epochs": "ten"}, "bad config value for 'epochs'"),
+        ({"size": 8}, "size must be between"),
+        ({"augment": {"spin": 1}}, "unknown key"),
+    ],
 )
 def test_bad_config_is_one_line(raw, message):
     with pytest.raises(TrainError, match=message) as caught:
@@ -45,8 +55,14 @@ def test_a_missing_torch_is_one_line_naming_the_extra(tmp_path):
     blocker.mkdir(parents=True)
     (blocker / "__init__.py").write_text("raise ImportError(\"No module named 'torch'\", name='torch')\n")
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{blocker.parent}", "COLUMNS": "200"}
-    done = subprocess.run([sys.executable, "-m", "cer_live.cli", "train", "x", "--out", str(tmp_path / "o")],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "cer_live.cli", "train", "x", "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert done.returncode == 2, done.stderr
     assert install_hint("train") in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert cli("train", "--help").code == 0

@@ -18,9 +18,22 @@ pytestmark = [pytest.mark.torch, pytest.mark.slow]
 def test_torchrun_two_processes_on_the_cpu(small_label_set, tiny_config, tmp_path):
     out = tmp_path / "run"
     command = [
-        sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-        "-m", "cer_live.cli", "train", str(small_label_set), "--config", str(tiny_config(epochs=2, size=48)),
-        "--out", str(out), "--device", "cpu",
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        "-m",
+        "cer_live.cli",
+        "train",
+        str(small_label_set),
+        "--config",
+        str(tiny_config(epochs=2, size=48)),
+        "--out",
+        str(out),
+        "--device",
+        "cpu",
     ]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "COLUMNS": "200"}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)

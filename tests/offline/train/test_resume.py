@@ -67,7 +67,9 @@ def test_a_resumed_run_ends_with_the_weights_of_an_uninterrupted_one(small_label
     """Data order and augmentation depend on (seed, epoch) and the random states are restored."""
     config = str(tiny_config(archs=("resnet18",), epochs=2, size=48))
     assert cli("train", str(small_label_set), "--config", config, "--out", str(tmp_path / "a")).code == 0
-    assert cli("train", str(small_label_set), "--config", config, "--out", str(tmp_path / "b"), "--epochs", "1").code == 0
+    assert (
+        cli("train", str(small_label_set), "--config", config, "--out", str(tmp_path / "b"), "--epochs", "1").code == 0
+    )
     assert cli("train", "--out", str(tmp_path / "b"), "--resume", "--epochs", "2").code == 0
     a, b = (torch.load(tmp_path / r / "last.state", weights_only=True)["members"]["resnet18"]["model"] for r in "ab")
     assert all(torch.equal(a[k], b[k]) for k in a)

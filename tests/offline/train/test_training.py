@@ -2,9 +2,9 @@
 serves and `cer-live evaluate` scores, and stage 2 starts from its checkpoints."""
 
 import json
-import tomllib
 
 import pytest
+import tomllib
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("torchvision")
@@ -26,8 +26,17 @@ def tiny_run(label_set, tmp_path_factory):
 
     config.write_text(TINY_TOML.format(archs='["mobilenet_v2", "resnet18"]', epochs=5, size=64))
     done = cli(
-        "train", str(label_set), "--config", str(config), "--out", str(root / "run"),
-        "--export", "tiny", "--export-out", str(root / "engines"), timeout=900,
+        "train",
+        str(label_set),
+        "--config",
+        str(config),
+        "--out",
+        str(root / "run"),
+        "--export",
+        "tiny",
+        "--export-out",
+        str(root / "engines"),
+        timeout=900,
     )
     assert done.code == 0, done.stderr[-3000:]
     return root, done
@@ -66,11 +75,23 @@ def test_the_pack_serves_cer_live_run_and_scores_like_training(tiny_run, label_s
     assert [m.name for m in pack.members] == list(ARCHS)
     assert all(m.size == (64, 64) for m in pack.members)
     assert all(m["trained"] for m in pack.manifest["members"])
-    done = cli("run", str(sample("single_face.jpg")), "--pack", str(pack.path), "--out", str(tmp_path / "out"), "--no-video")
+    done = cli(
+        "run", str(sample("single_face.jpg")), "--pack", str(pack.path), "--out", str(tmp_path / "out"), "--no-video"
+    )
     assert done.code == 0, done.stderr
     faces = [r for r in read_jsonl(tmp_path / "out" / "single_face.jsonl") if r.get("type") == "face"]
     assert faces and faces[0]["label"] in pack.manifest["members"][0]["output"]["classes"]
-    done = cli("evaluate", "--pack", str(pack.path), "--data", str(label_set), "--json", str(tmp_path / "e.json"), "--plot", str(tmp_path / "e.png"))
+    done = cli(
+        "evaluate",
+        "--pack",
+        str(pack.path),
+        "--data",
+        str(label_set),
+        "--json",
+        str(tmp_path / "e.json"),
+        "--plot",
+        str(tmp_path / "e.png"),
+    )
     assert done.code == 0, done.stderr
     report = json.loads((tmp_path / "e.json").read_text())
     assert set(report["fusion"]) == {"mean", "weighted_mean", "majority"}
@@ -83,8 +104,21 @@ def test_stage_two_starts_from_stage_one(tiny_run, label_set, tmp_path):
     root, _ = tiny_run
     out = tmp_path / "stage2"
     done = cli(
-        "train", str(label_set), "--config", str(root / "tiny.toml"), "--init", str(root / "run"),
-        "--arch", "resnet18", "--epochs", "1", "--lr", "1e-5", "--out", str(out), timeout=600,
+        "train",
+        str(label_set),
+        "--config",
+        str(root / "tiny.toml"),
+        "--init",
+        str(root / "run"),
+        "--arch",
+        "resnet18",
+        "--epochs",
+        "1",
+        "--lr",
+        "1e-5",
+        "--out",
+        str(out),
+        timeout=600,
     )
     assert done.code == 0, done.stderr[-3000:]
     first = read_jsonl(out / "history.jsonl")[0]["members"]["resnet18"]["val_macro_f1"]
