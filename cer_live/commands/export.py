@@ -35,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
         "--colour",
         choices=("bgr", "rgb"),
         default="bgr",
-        help="channel order the checkpoints were trained on (default bgr, see README)",
+        help="channel order the checkpoints were trained on (default bgr, see docs/export.md)",
     )
     export.add_argument(
         "--fp16",

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace, err: Console) -> int:
     if args.packs_command in (None, "list"):
         found = list_packs()
         if not found:
-            err.print("no packs found; see the README for the pack format", highlight=False)
+            err.print("no packs found; see docs/packs.md for the pack format", highlight=False)
             return 1
         # Plain tab-separated lines, never wrapped, so that grep and awk read them.
         for path in found:

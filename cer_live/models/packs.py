@@ -161,7 +161,7 @@ class _Reader:
 
     def field(self, obj: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
         if not isinstance(obj, dict) or key not in obj:
-            raise self.fail(where, f"missing '{key}'; see the pack format in the README")
+            raise self.fail(where, f"missing '{key}'; see the pack format in docs/packs.md")
         value = obj[key]
         if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
             raise self.fail(where, f"'{key}' has the wrong type ({type(value).__name__})")

@@ -1,21 +1,24 @@
-"""A learnable label set built once per session from real aligned faces (see synthetic.py)."""
+"""A learnable label set built once per session from real aligned faces: the tiny example's
+(cer_live/offline/example.py), with its config."""
 
 from __future__ import annotations
 
 import pytest
+
+from cer_live.offline.example import FACE_SIZE, FACES, PER_CLASS, tiny_toml
 
 from .synthetic import aligned_faces, write_label_set
 
 
 @pytest.fixture(scope="session")
 def faces64():
-    return aligned_faces(48, 64)
+    return aligned_faces(FACES, FACE_SIZE)
 
 
 @pytest.fixture(scope="session")
 def label_set(tmp_path_factory, faces64):
-    """26 tinted faces per class (+2 EMPTY rows, 1 corrupt crop) in the `cer-live label` format."""
-    return write_label_set(tmp_path_factory.mktemp("labelset"), faces64, per_class=26)
+    """The example's set: 26 tinted faces per class (+2 EMPTY rows, 1 corrupt crop) in the `cer-live label` format."""
+    return write_label_set(tmp_path_factory.mktemp("labelset"), faces64, per_class=PER_CLASS)
 
 
 @pytest.fixture(scope="session")
@@ -24,27 +27,11 @@ def small_label_set(tmp_path_factory, faces64):
     return write_label_set(tmp_path_factory.mktemp("small"), faces64, per_class=8, seed=1)
 
 
-TINY_TOML = """\
-archs = {archs}
-epochs = {epochs}
-batch_size = 8
-lr = 1e-3
-size = {size}
-workers = 0
-threads = 1
-pretrained = "none"
-val_fraction = 0.25
-
-[augment]
-jitter = [0.0, 0.0, 0.0, 0.0]  # hue jitter would erase the synthetic colour signal
-"""
-
-
 @pytest.fixture
 def tiny_config(tmp_path):
     def make(archs=("mobilenet_v2", "resnet18"), epochs=5, size=64):
         path = tmp_path / "tiny.toml"
-        path.write_text(TINY_TOML.format(archs=list(archs).__repr__().replace("'", '"'), epochs=epochs, size=size))
+        path.write_text(tiny_toml(archs, epochs, size))
         return path
 
     return make

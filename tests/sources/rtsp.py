@@ -28,7 +28,7 @@ def server_available() -> str | None:
         capture_output=True,
     )
     if probe.returncode != 0:
-        return "GStreamer RTSP server not installed (run .ci/setup-live or see the README)"
+        return "GStreamer RTSP server not installed (run scripts/install-test-deps.sh)"
     return None
 
 

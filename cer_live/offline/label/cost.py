@@ -54,7 +54,7 @@ def _read_table(path: Path) -> dict:
             return tomllib.loads(text)
         return json.loads(text)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise LabelError(f"cannot read --prices '{path}' ({exc}); give JSON or TOML as in the README") from exc
+        raise LabelError(f"cannot read --prices '{path}' ({exc}); give JSON or TOML as in docs/label.md") from exc
 
 
 def price_for(model: str, prices_file: Path | None) -> Price | None:

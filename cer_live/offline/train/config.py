@@ -98,7 +98,7 @@ def _augment(raw: Any) -> Augment:
             jitter=tuple(float(v) for v in base["jitter"]),  # type: ignore[arg-type]
         )
     except (TypeError, ValueError, IndexError):
-        raise TrainError(f"bad [augment] table {raw}; see the README for its keys") from None
+        raise TrainError(f"bad [augment] table {raw}; see docs/training.md for its keys") from None
 
 
 def from_mapping(raw: dict[str, Any], base: TrainConfig | None = None) -> TrainConfig:

@@ -1,5 +1,6 @@
-"""A tiny CPU training run through the real CLI: it learns, exports a pack that `cer-live run`
-serves and `cer-live evaluate` scores, and stage 2 starts from its checkpoints."""
+"""The tiny CPU training example (`cer-live train --example`) through the real CLI: it learns,
+exports a pack that `cer-live run` serves and `cer-live evaluate` scores, and stage 2 starts from
+its checkpoints."""
 
 import json
 
@@ -19,25 +20,10 @@ CHANCE = 1 / 7
 
 
 @pytest.fixture(scope="module")
-def tiny_run(label_set, tmp_path_factory):
+def tiny_run(tmp_path_factory):
+    """The README's tiny example, as a user runs it: the example's label set, tiny.toml, run and pack."""
     root = tmp_path_factory.mktemp("tiny")
-    config = root / "tiny.toml"
-    from tests.offline.conftest import TINY_TOML
-
-    config.write_text(TINY_TOML.format(archs='["mobilenet_v2", "resnet18"]', epochs=5, size=64))
-    done = cli(
-        "train",
-        str(label_set),
-        "--config",
-        str(config),
-        "--out",
-        str(root / "run"),
-        "--export",
-        "tiny",
-        "--export-out",
-        str(root / "engines"),
-        timeout=900,
-    )
+    done = cli("train", "--example", str(root), timeout=900)
     assert done.code == 0, done.stderr[-3000:]
     return root, done
 
