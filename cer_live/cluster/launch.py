@@ -7,6 +7,7 @@ outputs land in --out (a path every node can reach), per source, under the same 
 from __future__ import annotations
 
 import logging
+import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ class ClusterRun:
         t0 = time.perf_counter()
         checked = self._check()
         prepare_out_dir(checked.plan.out_dir)
-        owns = _connect(ray, self.config.ray)
+        owns = _connect(ray, self.config.ray, self.config.timeout)
         try:
             with StopRequests() as stopping:
                 _start_service(self.config, ray)
@@ -142,22 +143,45 @@ class ClusterRun:
             self.progress.frame_done(stem, frames)
 
 
-def _connect(ray: Any, address: str | None) -> bool:
-    """Joins the cluster (or starts one here for 'local'); True if this run started Ray itself."""
+def _connect(ray: Any, address: str | None, timeout_s: float) -> bool:
+    """Joins the cluster (or starts one here for 'local'); True if this run started Ray itself.
+    A cluster started here listens on 127.0.0.1 only: nothing of it is reachable from the network."""
     if ray.is_initialized():
         return False
+    local = address in LOCAL
+    if not local:
+        _check_answers(str(address), timeout_s)
     try:
         ray.init(
-            address=None if address in LOCAL else address,
+            address=None if local else address,
             namespace=NAMESPACE,
             include_dashboard=False,
+            dashboard_host="127.0.0.1",
             log_to_driver=True,
+            **({"_node_ip_address": "127.0.0.1"} if local else {}),
         )
     except (ConnectionError, ValueError, RuntimeError) as exc:
         raise ClusterError(
             f"cannot join the Ray cluster at '{address}' ({exc}); start it with 'ray start --head' or use --ray local"
         ) from exc
     return True
+
+
+def _check_answers(address: str, timeout_s: float) -> None:
+    """A one-line error unless the address's port answers within `timeout_s` (Ray itself
+    would retry for minutes)."""
+    target = address.removeprefix("ray://")
+    host, _, port = target.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit():
+        raise ClusterError(f"--ray '{address}' is not HOST:PORT (e.g. 10.0.0.5:6379), 'local' or 'auto'")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        raise ClusterError(
+            f"no Ray cluster answers at '{address}' within {timeout_s:g} s ({exc.strerror or 'timed out'}); "
+            "start it with 'ray start --head', check the address, or use --ray local"
+        ) from None
 
 
 def _start_service(config: RunConfig, ray: Any) -> None:
@@ -168,7 +192,7 @@ def _start_service(config: RunConfig, ray: Any) -> None:
 
     gpus = int(ray.cluster_resources().get("GPU", 0)) if config.device.startswith("cuda") else 0
     options = BackendOptions(threads=config.threads, device=config.device, precision=config.precision)
-    serve.start(proxy_location="Disabled")
+    serve.start(proxy_location="Disabled", http_options={"host": "127.0.0.1"})  # no HTTP proxy; never all interfaces
     app = application(config.pack, config.fusion, config.backend, options, max(gpus, 1), 1.0 if gpus else 0.0)
     serve.run(app, name=APP, route_prefix=None)
 
