@@ -26,14 +26,14 @@ def test_a_planted_symlink_at_a_fixed_temporary_name_is_not_followed(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     plant(out, "summary.json", victim)
-    write_json(out / "summary.json", {"frames": 3})
-    write_text(out / "state.txt", "x")
+    write_json(out / "summary.json", {"frames": 3})  # a run's summary
+    assert victim.read_text() == "precious\n"
+    assert (out / "summary.json").read_text() == '{\n  "frames": 3\n}\n' and not (out / "summary.json").is_symlink()
+    assert oct((out / "summary.json").stat().st_mode & 0o777) == oct(0o644)
     plant(out, "crop.jpg", victim)
     write_bytes(out / "crop.jpg", b"\xff\xd8")
-    assert victim.read_text() == "precious\n"
-    assert (out / "summary.json").read_text() == '{\n  "frames": 3\n}\n'
-    assert not (out / "summary.json").is_symlink() and (out / "crop.jpg").read_bytes() == b"\xff\xd8"
-    assert oct((out / "summary.json").stat().st_mode & 0o777) == oct(0o644)
+    write_text(out / "state.txt", "x")
+    assert victim.read_text() == "precious\n" and (out / "crop.jpg").read_bytes() == b"\xff\xd8"
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
