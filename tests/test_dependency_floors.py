@@ -2,6 +2,7 @@
 advisories: aiohttp before 3.12.14, Ray before token authentication was on by default (2.59)."""
 
 import re
+
 import tomllib
 
 from .helpers import ROOT
