@@ -12,6 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from ..errors import ClusterError
@@ -145,7 +146,10 @@ class ClusterRun:
 
 def _connect(ray: Any, address: str | None, timeout_s: float) -> bool:
     """Joins the cluster (or starts one here for 'local'); True if this run started Ray itself.
-    A cluster started here listens on 127.0.0.1 only: nothing of it is reachable from the network."""
+
+    Ray's own servers listen on every interface whatever ray.init is told (it replaces a loopback
+    node address by the machine's), so a cluster started here must have Ray's token
+    authentication on (the default since Ray 2.59): without it, it is refused."""
     if ray.is_initialized():
         return False
     local = address in LOCAL
@@ -158,13 +162,33 @@ def _connect(ray: Any, address: str | None, timeout_s: float) -> bool:
             include_dashboard=False,
             dashboard_host="127.0.0.1",
             log_to_driver=True,
-            **({"_node_ip_address": "127.0.0.1"} if local else {}),
         )
     except (ConnectionError, ValueError, RuntimeError) as exc:
         raise ClusterError(
             f"cannot join the Ray cluster at '{address}' ({exc}); start it with 'ray start --head' or use --ray local"
         ) from exc
+    if local:
+        _require_token_auth(ray)
     return True
+
+
+def _require_token_auth(ray: Any) -> None:
+    """A local cluster without token authentication would run code for anyone on the network."""
+    try:
+        from ray._private.authentication.authentication_utils import is_token_auth_enabled
+    except ImportError:  # a Ray without token authentication at all
+        enabled = False
+    else:
+        enabled = is_token_auth_enabled()
+    if not enabled:
+        ray.shutdown()
+        raise ClusterError(
+            "the local Ray cluster started without token authentication, so anyone on the network could run code "
+            "on it; install ray[serve]>=2.59 and leave RAY_AUTH_MODE unset (or set it to 'token')"
+        )
+    token = Path.home() / ".ray" / "auth_token"
+    if token.is_file() and token.stat().st_mode & 0o077:
+        token.chmod(0o600)  # Ray writes it readable by every local user
 
 
 def _check_answers(address: str, timeout_s: float) -> None:

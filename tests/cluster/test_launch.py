@@ -6,6 +6,7 @@ import ipaddress
 import os
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
@@ -67,17 +68,44 @@ def _listening(inodes: set[int]) -> list[tuple[str, int]]:
     return out
 
 
+def _http_answer(ip: str, port: int) -> str | None:
+    """What a GET of Ray's job API (the way to run code) gets without the token: the status,
+    'metrics' for a Prometheus exporter (it serves its figures for any path), or None when the
+    port does not speak HTTP/1 (gRPC: Ray's interceptor checks the token there)."""
+    try:
+        with socket.create_connection((ip, port), timeout=2) as conn:
+            conn.sendall(b"GET /api/jobs/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            time.sleep(0.2)
+            head = conn.recv(400)
+    except OSError:
+        return None
+    if not head.startswith(b"HTTP/1."):
+        return None
+    return "metrics" if b"version=0.0.4" in head else head.split()[1].decode()
+
+
 @pytest.mark.ray
 @pytest.mark.slow
-def test_a_local_cluster_listens_on_loopback_only():
+def test_a_local_cluster_needs_its_token_from_the_network():
+    """Ray's servers listen on every interface whatever ray.init is told, so what protects a
+    local cluster is its token: on, its file private, and no job API answered without it."""
+    from ray._private.authentication.authentication_utils import is_token_auth_enabled
+
     assert _connect(ray, "local", 5.0)
     try:
         _start_service(RunConfig(sources=("x.mp4",), ray="local"), ray)
+        assert is_token_auth_enabled()
+        token = Path.home() / ".ray" / "auth_token"
+        assert not token.exists() or token.stat().st_mode & 0o077 == 0, oct(token.stat().st_mode)
         time.sleep(2)  # the dashboard agent and the workers open their ports after start-up
         sockets = _listening(_socket_inodes(_descendants(os.getpid())))
-        assert len(sockets) >= 3, sockets  # GCS, raylet, core workers at least
-        exposed = [(ip, port) for ip, port in sockets if not ipaddress.ip_address(ip).is_loopback]
-        assert not exposed, f"listening beyond loopback: {exposed}"
+        machine = socket.gethostbyname(socket.gethostname())
+        reachable = {port for ip, port in sockets if not ipaddress.ip_address(ip).is_loopback}
+        assert reachable, "expected Ray's servers on the machine's address (if this fails, Ray binds loopback now)"
+        answers = {port: _http_answer(machine, port) for port in reachable}
+        answered = [a for a in answers.values() if a is not None]
+        # The dashboard agent refuses without the token; only metrics exporters answer.
+        assert "401" in answered and all(a in ("401", "403", "metrics") for a in answered), answers
     finally:
         _stop_cluster_side(ray, True)
 
