@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from ..atomic import replacing
+
 PLOTS = (
     "latency_cdf.png",
     "stage_breakdown.png",
@@ -32,10 +34,9 @@ def _save(plt: Any, fig: Any, ax: Any, title: str, machine: str, path: Path) -> 
     ax.set_title(title, fontsize=11)
     fig.text(0.01, 0.01, machine, fontsize=7, color="0.35")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    partial = path.with_name(path.stem + ".part.png")
-    fig.savefig(partial, dpi=110)
+    with replacing(path) as handle:
+        fig.savefig(handle, dpi=110, format="png")
     plt.close(fig)
-    partial.replace(path)
 
 
 def latency_cdf(plt: Any, report: dict[str, Any], path: Path, machine: str) -> None:

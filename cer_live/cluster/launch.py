@@ -7,10 +7,12 @@ outputs land in --out (a path every node can reach), per source, under the same 
 from __future__ import annotations
 
 import logging
+import socket
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from ..errors import ClusterError
@@ -58,7 +60,7 @@ class ClusterRun:
         t0 = time.perf_counter()
         checked = self._check()
         prepare_out_dir(checked.plan.out_dir)
-        owns = _connect(ray, self.config.ray)
+        owns = _connect(ray, self.config.ray, self.config.timeout)
         try:
             with StopRequests() as stopping:
                 _start_service(self.config, ray)
@@ -142,22 +144,68 @@ class ClusterRun:
             self.progress.frame_done(stem, frames)
 
 
-def _connect(ray: Any, address: str | None) -> bool:
-    """Joins the cluster (or starts one here for 'local'); True if this run started Ray itself."""
+def _connect(ray: Any, address: str | None, timeout_s: float) -> bool:
+    """Joins the cluster (or starts one here for 'local'); True if this run started Ray itself.
+
+    Ray's own servers listen on every interface whatever ray.init is told (it replaces a loopback
+    node address by the machine's), so a cluster started here must have Ray's token
+    authentication on (the default since Ray 2.59): without it, it is refused."""
     if ray.is_initialized():
         return False
+    local = address in LOCAL
+    if not local:
+        _check_answers(str(address), timeout_s)
     try:
         ray.init(
-            address=None if address in LOCAL else address,
+            address=None if local else address,
             namespace=NAMESPACE,
             include_dashboard=False,
+            dashboard_host="127.0.0.1",
             log_to_driver=True,
         )
     except (ConnectionError, ValueError, RuntimeError) as exc:
         raise ClusterError(
             f"cannot join the Ray cluster at '{address}' ({exc}); start it with 'ray start --head' or use --ray local"
         ) from exc
+    if local:
+        _require_token_auth(ray)
     return True
+
+
+def _require_token_auth(ray: Any) -> None:
+    """A local cluster without token authentication would run code for anyone on the network."""
+    try:
+        from ray._private.authentication.authentication_utils import is_token_auth_enabled
+    except ImportError:  # a Ray without token authentication at all
+        enabled = False
+    else:
+        enabled = is_token_auth_enabled()
+    if not enabled:
+        ray.shutdown()
+        raise ClusterError(
+            "the local Ray cluster started without token authentication, so anyone on the network could run code "
+            "on it; install ray[serve]>=2.59 and leave RAY_AUTH_MODE unset (or set it to 'token')"
+        )
+    token = Path.home() / ".ray" / "auth_token"
+    if token.is_file() and token.stat().st_mode & 0o077:
+        token.chmod(0o600)  # Ray writes it readable by every local user
+
+
+def _check_answers(address: str, timeout_s: float) -> None:
+    """A one-line error unless the address's port answers within `timeout_s` (Ray itself
+    would retry for minutes)."""
+    target = address.removeprefix("ray://")
+    host, _, port = target.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit():
+        raise ClusterError(f"--ray '{address}' is not HOST:PORT (e.g. 10.0.0.5:6379), 'local' or 'auto'")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        raise ClusterError(
+            f"no Ray cluster answers at '{address}' within {timeout_s:g} s ({exc.strerror or 'timed out'}); "
+            "start it with 'ray start --head', check the address, or use --ray local"
+        ) from None
 
 
 def _start_service(config: RunConfig, ray: Any) -> None:
@@ -168,7 +216,7 @@ def _start_service(config: RunConfig, ray: Any) -> None:
 
     gpus = int(ray.cluster_resources().get("GPU", 0)) if config.device.startswith("cuda") else 0
     options = BackendOptions(threads=config.threads, device=config.device, precision=config.precision)
-    serve.start(proxy_location="Disabled")
+    serve.start(proxy_location="Disabled", http_options={"host": "127.0.0.1"})  # no HTTP proxy; never all interfaces
     app = application(config.pack, config.fusion, config.backend, options, max(gpus, 1), 1.0 if gpus else 0.0)
     serve.run(app, name=APP, route_prefix=None)
 

@@ -7,7 +7,9 @@ is guessed from tensor shapes or node names.
 
 from __future__ import annotations
 
+import difflib
 import json
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -25,10 +27,24 @@ from .integrity import Verified, VerifiedFile, VerifiedPythonBytes
 from .integrity import sha256 as sha256  # the pack digest, for recipes and tests
 from .onnx_meta import OnnxFormatError, read_info
 
+log = logging.getLogger(__name__)
+
 MANIFEST = "pack.json"
 FORMAT = "cer-live-pack/1"
 OUTPUT_KINDS = ("basic_probabilities", "compound_logits", "compound_probabilities")
 COLOURS = ("bgr", "rgb", "gray")
+# Every key a manifest may hold, per object: a misspelt key is an error, never silently ignored.
+_MODEL = ("file", "python_bytes", "sha256", "source")
+KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    MANIFEST: ("format", "name", "description", "producer", "created", "detector", "members", "fusion", "parity", "fused"),
+    "detector": ("kind", *_MODEL, "mean_bgr", "steps", "min_sizes", "variances", "input_long_side", "score_threshold", "nms_threshold"),
+    "member": ("name", *_MODEL, "trained", "weight", "input", "alignment", "output", "verification", "fp16", "torch"),
+    "input": ("size", "colour", "mean", "std"),
+    "output": ("kind", "classes"),
+    "alignment": ("template", "scale", "shift_y"),
+    "fp16": ("file", "sha256"),
+    "torch": ("arch", "file", "sha256"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -90,14 +106,15 @@ class Pack:
 
 
 def search_path(extra: list[Path] | None = None) -> list[Path]:
-    """Folders searched for packs by name, first match wins."""
+    """Folders searched for packs by name, first match wins. The current folder comes last,
+    so a folder someone left there never shadows an installed pack."""
     paths = list(extra or [])
     env = os.environ.get("CER_LIVE_PACKS")
     if env:
         paths += [Path(p) for p in env.split(os.pathsep) if p]
-    paths.append(Path.cwd() / "engines")
     paths.append(Path(__file__).resolve().parents[2] / "engines")  # a source checkout
     paths.append(Path(sys.prefix) / "share" / "cer-live" / "engines")  # a wheel install
+    paths.append(Path.cwd() / "engines")
     unique: list[Path] = []
     for p in paths:
         if p.resolve() not in [u.resolve() for u in unique]:
@@ -127,14 +144,27 @@ def read_listing(path: Path) -> str:
 
 
 def find_pack(name_or_path: str) -> Path:
+    """A path (it holds a separator) is that folder; a bare name is looked up on the search
+    path first and in the current folder last; when it is found in several places, the log
+    says which one is used."""
     candidate = Path(name_or_path).expanduser()
+    bare = candidate.name == name_or_path and name_or_path not in (".", "..")
+    found = (
+        [root / name_or_path for root in search_path() if (root / name_or_path / MANIFEST).is_file()] if bare else []
+    )
+    if (
+        candidate.is_dir()
+        and (candidate / MANIFEST).is_file()
+        and candidate.resolve() not in [f.resolve() for f in found]
+    ):
+        found.append(candidate.absolute())
+    if len(found) > 1:
+        others = ", ".join(f"'{f}'" for f in found[1:])
+        log.warning("pack '%s' is in several places; using '%s' (also in %s)", name_or_path, found[0], others)
+    if found:
+        return found[0]
     if candidate.is_dir():
-        if not (candidate / MANIFEST).is_file():
-            raise PackError(f"'{candidate}' has no {MANIFEST}; point --pack at a pack folder or name")
-        return candidate
-    for root in search_path():
-        if (root / name_or_path / MANIFEST).is_file():
-            return root / name_or_path
+        raise PackError(f"'{candidate}' has no {MANIFEST}; point --pack at a pack folder or name")
     known = ", ".join(p.name for p in list_packs()) or "none found"
     raise PackError(f"unknown pack '{name_or_path}' (known: {known}); run 'cer-live packs list'")
 
@@ -167,8 +197,35 @@ class _Reader:
             raise self.fail(where, f"'{key}' has the wrong type ({type(value).__name__})")
         return value
 
+    def keys(self, obj: Any, kind: str, where: str) -> None:
+        """An unknown key is an error naming it and the nearest known one."""
+        if not isinstance(obj, dict):
+            return  # `field` names the wrong type
+        known = KNOWN_KEYS[kind]
+        for key in obj:
+            if key not in known:
+                near = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
+                hint = f"did you mean '{near[0]}'?" if near else f"known keys: {', '.join(known)}"
+                raise self.fail(where, f"unknown key '{key}' ({hint}); fix the manifest")
+
+    def inside(self, name: str, where: str) -> Path:
+        """A file the manifest names: a relative path that stays inside the pack, symlinks resolved."""
+        root = self.path.resolve()
+        relative = Path(name)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise self.fail(
+                where, f"file '{name}' is not a path inside the pack; name files relative to the pack folder"
+            )
+        resolved = (root / relative).resolve()
+        if not resolved.is_relative_to(root):
+            raise self.fail(where, f"file '{name}' leads outside the pack (a symlink); put the file itself in the pack")
+        return resolved
+
     def pack(self) -> Pack:
         m = self.manifest
+        self.keys(m, MANIFEST, MANIFEST)
+        if isinstance(m.get("fused"), dict) and isinstance(m["fused"].get("file"), str):
+            self.inside(m["fused"]["file"], "fused")  # read by no runtime path, but it must not point outside
         fmt = self.field(m, "format", str, MANIFEST)
         if fmt != FORMAT:
             raise self.fail(MANIFEST, f"format '{fmt}' is not '{FORMAT}'; re-export the pack with this cer-live")
@@ -196,7 +253,7 @@ class _Reader:
         """Where a model's bytes live; nothing is read, imported or run here."""
         expected = self.field(obj, "sha256", str, where).lower()
         if "file" in obj:
-            file = self.path / self.field(obj, "file", str, where)
+            file = self.inside(self.field(obj, "file", str, where), where)
             if not file.is_file():
                 raise self.fail(where, f"file '{file.name}' is missing; restore it or re-export the pack")
             return VerifiedFile(file, expected)
@@ -212,6 +269,7 @@ class _Reader:
 
     def detector(self, d: dict) -> DetectorSpec:
         where = "detector"
+        self.keys(d, "detector", where)
         kind = self.field(d, "kind", str, where)
         if kind not in DETECTORS:
             raise self.fail(where, f"kind '{kind}' is not supported ({', '.join(DETECTORS)})")
@@ -239,8 +297,10 @@ class _Reader:
         where = f"members[{index}]"
         name = self.field(raw, "name", str, where)
         where = f"member '{name}'"
+        self.keys(raw, "member", where)
         model = self.model_source(raw, where)
         inp = self.field(raw, "input", dict, where)
+        self.keys(inp, "input", where + ".input")
         size = self.field(inp, "size", list, where + ".input")
         if len(size) != 2 or not all(isinstance(v, int) and 8 <= v <= 2048 for v in size):
             raise self.fail(where, f"input size {size} must be [width, height] in pixels")
@@ -253,6 +313,7 @@ class _Reader:
         if len(mean) != channels or len(std) != channels or any(s <= 0 for s in std):
             raise self.fail(where, f"mean/std need {channels} value(s), std > 0")
         out = self.field(raw, "output", dict, where)
+        self.keys(out, "output", where + ".output")
         kind = self.field(out, "kind", str, where + ".output")
         if kind not in OUTPUT_KINDS:
             raise self.fail(where, f"output kind '{kind}' is not one of {OUTPUT_KINDS}")
@@ -288,7 +349,8 @@ class _Reader:
         """A file that only some backends read: checked for presence now, sha256 when read."""
         if obj is None:
             return None
-        file = self.path / self.field(obj, "file", str, where)
+        self.keys(obj, where.rsplit(".", 1)[1], where)
+        file = self.inside(self.field(obj, "file", str, where), where)
         if not file.is_file():
             raise self.fail(where, f"file '{file.name}' is missing; restore it or re-export the pack")
         return VerifiedFile(file, self.field(obj, "sha256", str, where).lower())
@@ -317,6 +379,7 @@ class _Reader:
             )
 
     def template(self, a: dict, where: str) -> np.ndarray:
+        self.keys(a, "alignment", where + ".alignment")
         base = a.get("template", "arcface")
         if isinstance(base, str):
             if base not in TEMPLATES:

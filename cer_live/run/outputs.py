@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_text
 from ..errors import OutputError
 from ..sinks.abaw_csv import AbawCsvSink
 from ..sinks.base import Sink, SinkSet
@@ -157,10 +158,7 @@ def open_sinks(
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Written to a temporary name and renamed, so a reader never sees half a file."""
-    partial = path.with_name(path.name + ".part")
     try:
-        partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        os.replace(partial, path)
+        write_text(path, json.dumps(data, indent=2) + "\n")
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise write_failure(path, exc) from exc

@@ -14,10 +14,12 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from .. import PRODUCER
+from .address import ServeAddress
 from .auth import Handler, safe_headers, token_middleware
 from .frames import JpegCache
+from .guard import MAX_STREAMS, ConnectionGate, host_middleware
 from .metrics import registry_for, render
-from .tiles import Tiles
+from .tiles import Tile, Tiles
 
 ASSETS = {
     "/": ("index.html", "text/html"),
@@ -34,6 +36,7 @@ class Preview:
     def __init__(self, tiles: Tiles, token_required: bool) -> None:
         self.tiles = tiles
         self.token_required = token_required
+        self.streams = 0  # open picture streams; past MAX_STREAMS a new one gets a 503
         self.jpegs = JpegCache()
         self.registry = registry_for(tiles)
         self.closing = False
@@ -44,9 +47,13 @@ class Preview:
         }
 
 
-def make_app(tiles: Tiles, token: str | None) -> tuple[web.Application, Preview]:
+def make_app(
+    tiles: Tiles, token: str | None, address: ServeAddress, gate: ConnectionGate
+) -> tuple[web.Application, Preview]:
+    """`gate` learns which connections have a request in progress (they are never evicted)."""
     preview = Preview(tiles, bool(token))
-    app = web.Application(middlewares=[safe_headers, token_middleware(token)])
+    middlewares = [gate.middleware, safe_headers, token_middleware(token) if token else host_middleware(address)]
+    app = web.Application(middlewares=middlewares, client_max_size=1024)
     for route in ASSETS:
         app.router.add_get(route, _asset(preview, route))
     app.router.add_get("/api/status", _status(preview))
@@ -93,23 +100,32 @@ def _stream(preview: Preview) -> Handler:
         index = int(request.match_info["index"])
         if index >= len(preview.tiles.tiles):
             raise web.HTTPNotFound(text="no such source")
-        tile = preview.tiles.tiles[index]
-        response = web.StreamResponse(headers={"Content-Type": f"multipart/x-mixed-replace; boundary={BOUNDARY}"})
-        await response.prepare(request)
-        seen = 0
-        # Each client gets the newest frame when it is ready for one: a slow browser skips
-        # frames here, on its own connection, and never holds a source or another browser.
-        while not preview.closing:
-            version, jpeg = await preview.jpegs.newest(tile)
-            if jpeg is None or version == seen:
-                await asyncio.sleep(_POLL_S)
-                continue
-            seen = version
-            head = f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {len(jpeg)}\r\n\r\n".encode()
-            try:
-                await response.write(head + jpeg + b"\r\n")
-            except ConnectionError:  # the browser went away: its stream ends, nothing else does
-                return response
-        return response
+        if preview.streams >= MAX_STREAMS:
+            raise web.HTTPServiceUnavailable(text=f"at most {MAX_STREAMS} picture streams at once; close one")
+        preview.streams += 1
+        try:
+            return await _send_frames(preview, preview.tiles.tiles[index], request)
+        finally:
+            preview.streams -= 1
 
     return handler
+
+
+async def _send_frames(preview: Preview, tile: Tile, request: web.Request) -> web.StreamResponse:
+    response = web.StreamResponse(headers={"Content-Type": f"multipart/x-mixed-replace; boundary={BOUNDARY}"})
+    await response.prepare(request)
+    seen = 0
+    # Each client gets the newest frame when it is ready for one: a slow browser skips
+    # frames here, on its own connection, and never holds a source or another browser.
+    while not preview.closing:
+        version, jpeg = await preview.jpegs.newest(tile)
+        if jpeg is None or version == seen:
+            await asyncio.sleep(_POLL_S)
+            continue
+        seen = version
+        head = f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {len(jpeg)}\r\n\r\n".encode()
+        try:
+            await response.write(head + jpeg + b"\r\n")
+        except ConnectionError:  # the browser went away: its stream ends, nothing else does
+            return response
+    return response

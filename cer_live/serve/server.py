@@ -11,21 +11,28 @@ from aiohttp import web
 from ..errors import CerLiveError
 from .address import ServeAddress
 from .app import Preview, make_app
+from .guard import ConnectionGate
+from .quiet import OneLine
 from .sink import PreviewSink
 from .tiles import Tiles
 
 log = logging.getLogger(__name__)
 
 _START_S = 10.0
+KEEPALIVE_S = 5.0  # an idle kept-alive connection (or one that never sends a request) is closed after this
 
 
 class PreviewServer:
     def __init__(self, address: ServeAddress, token: str | None, tiles: Tiles) -> None:
         self.address, self.tiles = address, tiles
-        self.app, self.preview = make_app(tiles, token)
+        self._gate = ConnectionGate()
+        self.app, self.preview = make_app(tiles, token, address, self._gate)
         self.port = address.port
         self._loop = asyncio.new_event_loop()
+        self._quiet = OneLine(log)
+        self._loop.set_exception_handler(self._quiet.loop_exception)  # e.g. accept() out of file descriptors
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.Server | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._serve, name="preview", daemon=True)
@@ -70,15 +77,28 @@ class PreviewServer:
         self._loop.close()
 
     async def _bind(self) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        self._runner = web.AppRunner(
+            self.app,
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=1.0,
+            logger=self._quiet,
+            keepalive_timeout=KEEPALIVE_S,
+            lingering_time=1.0,
+            max_line_size=8190,
+            max_field_size=8190,
+            max_headers=64,
+        )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.address.host, self.address.port)
-        await site.start()
-        if self._runner.addresses:  # the port actually bound (port 0 picks a free one)
-            self.port = self._runner.addresses[0][1]
+        # Our own listener, so every new connection passes the gate (aiohttp's sites take none).
+        self._gate.server = self._runner.server
+        self._listener = await self._loop.create_server(self._gate, self.address.host, self.address.port, backlog=128)
+        self.port = self._listener.sockets[0].getsockname()[1]  # the port actually bound (0 picks a free one)
 
     async def _shutdown(self) -> None:
         await asyncio.sleep(2 * 0.03)  # picture streams see `closing` and end their responses
+        if self._listener is not None:
+            self._listener.close()
         if self._runner is not None:
             await self._runner.cleanup()
 

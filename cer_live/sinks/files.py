@@ -46,6 +46,22 @@ def write_failure(path: Path, exc: OSError) -> OutputError:
     return OutputError(f"cannot write '{path}' ({reason}); check the disk holding '{folder}' or choose another --out")
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _open_record(path: Path, append: bool) -> int:
+    """Never through a symlink, and a new file is a new inode: a link planted at the name
+    (the run planned to replace it, with --overwrite) is removed, not written through."""
+    if append:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | _NOFOLLOW, 0o666)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
+    try:
+        return os.open(path, flags, 0o666)
+    except FileExistsError:
+        os.unlink(path)
+        return os.open(path, flags, 0o666)
+
+
 class RecordFile:
     """A new file written in whole records; `offset` is always the end of the last whole one."""
 
@@ -55,9 +71,7 @@ class RecordFile:
         self.offset = 0
         try:
             path.parent.mkdir(parents=True, exist_ok=True)  # a source from a subfolder keeps its folder
-            self._fd: int | None = os.open(
-                path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC), 0o666
-            )
+            self._fd: int | None = _open_record(path, append)
             self.offset = os.fstat(self._fd).st_size if append else 0
         except OSError as exc:
             raise write_failure(path, exc) from exc

@@ -7,11 +7,11 @@ written to a temporary name and renamed, so a reader never sees half a picture.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import cv2
 
+from ..atomic import write_bytes
 from ..errors import OutputError
 from ..messages import FrameResult
 from .base import Sink
@@ -41,12 +41,9 @@ class AnnotatedPicturesSink(Sink):
         ok, data = cv2.imencode(path.suffix, draw(result, self.watermark), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         if not ok:
             raise OutputError(f"cannot encode '{path.name}' as {path.suffix}; name the input .jpg or .png")
-        partial = path.with_name(path.name + ".part")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(data.tobytes())
-            os.replace(partial, path)
+            write_bytes(path, data.tobytes())
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             raise write_failure(path, exc) from exc
         self.written += 1

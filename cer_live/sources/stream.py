@@ -30,7 +30,7 @@ import cv2
 from ..errors import SourceError
 from ..messages import Frame, StatusEvent
 from .probe import device_present, endpoint, port_answers
-from .urls import kind_of, redact
+from .urls import check_url, kind_of, redact
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ class StreamSource:
         self.spec = spec
         self.options = options or StreamOptions()
         self.kind = kind_of(spec)
+        if self.kind == "stream":
+            check_url(spec)  # before anything reads its host or port
         self.label = redact(spec)
         self.files: tuple[Path, ...] = ()
         self.name = self._stem()

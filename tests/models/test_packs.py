@@ -156,3 +156,72 @@ def test_python_bytes_are_read_without_importing_the_module(pack_copy: Path, tmp
     edit_manifest(pack_copy, lambda m: m["detector"].update(sha256="0" * 64))
     with pytest.raises(PackError, match="sha256"):
         load_pack(str(pack_copy))
+
+
+@pytest.mark.parametrize("where", ["member", "fp16", "torch", "detector"])
+@pytest.mark.parametrize("kind", ["absolute", "dotdot", "symlink"])
+def test_a_manifest_path_that_escapes_the_pack_is_refused(pack_copy: Path, tmp_path: Path, where, kind):
+    outside = tmp_path / "outside" / "model.onnx"
+    outside.parent.mkdir()
+    shutil.copy(pack_copy / "mini_xception_fer2013.onnx", outside)
+    digest = sha256(outside.read_bytes())
+    if kind == "symlink":
+        (pack_copy / "link.onnx").symlink_to(outside)
+    name = {"absolute": str(outside), "dotdot": "../outside/model.onnx", "symlink": "link.onnx"}[kind]
+
+    def change(m):
+        entry = {"file": name, "sha256": digest}
+        if where == "member":
+            m["members"][0].update(entry)
+        elif where == "detector":
+            m["detector"].pop("python_bytes")
+            m["detector"].update(entry)
+        else:
+            m["members"][0][where] = {**entry, **({"arch": "resnet18"} if where == "torch" else {})}
+
+    edit_manifest(pack_copy, change)
+    with pytest.raises(PackError, match="not a path inside the pack|leads outside the pack") as caught:
+        load_pack(str(pack_copy))
+    assert digest[:12] not in str(caught.value)
+
+
+def test_a_manifest_naming_etc_passwd_never_prints_its_digest(pack_copy: Path):
+    edit_manifest(pack_copy, lambda m: m["members"][0].update(file="/etc/passwd"))
+    with pytest.raises(PackError, match="'/etc/passwd' is not a path inside the pack") as caught:
+        load_pack(str(pack_copy))
+    assert sha256(Path("/etc/passwd").read_bytes())[:12] not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda m: m.update(fusoin="mean"), r"pack.json: unknown key 'fusoin' \(did you mean 'fusion'\?\)"),
+        (lambda m: m["members"][0].update(wieght=2), r"unknown key 'wieght' \(did you mean 'weight'\?\)"),
+        (
+            lambda m: m["members"][0]["input"].update(color="gray"),
+            r"input: unknown key 'color' \(did you mean 'colour'\?\)",
+        ),
+        (lambda m: m["detector"].update(zzz=1), r"detector: unknown key 'zzz' \(known keys: kind, "),
+    ],
+)
+def test_an_unknown_manifest_key_names_the_nearest_known_one(pack_copy: Path, change, message):
+    edit_manifest(pack_copy, change)
+    with pytest.raises(PackError, match=message):
+        load_pack(str(pack_copy))
+
+
+def test_the_current_folder_never_shadows_an_installed_pack(pack_copy: Path, tmp_path: Path, monkeypatch, caplog):
+    work = tmp_path / "work"
+    (work / "engines").mkdir(parents=True)
+    shutil.copytree(pack_copy, work / "engines" / "default")
+    shutil.copytree(pack_copy, work / "default")
+    monkeypatch.chdir(work)
+    monkeypatch.delenv("CER_LIVE_PACKS", raising=False)
+    with caplog.at_level("WARNING", logger="cer_live.models.packs"):
+        found = find_pack("default")
+    assert found.resolve() == DEFAULT.resolve()
+    assert "pack 'default' is in several places; using" in caplog.text and str(work / "default") in caplog.text
+    # A name found only here is still found, and a path always means that folder.
+    shutil.copytree(pack_copy, work / "engines" / "mine")
+    assert find_pack("mine") == Path.cwd() / "engines" / "mine"
+    assert find_pack("./default").resolve() == (work / "default").resolve()

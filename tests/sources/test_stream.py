@@ -45,6 +45,36 @@ def test_redaction_leaves_the_prose_around_a_url_alone(message, redacted):
     assert "pw" not in redact_all(message)
 
 
+@pytest.mark.parametrize(
+    ("url", "redacted"),
+    [
+        ("rtsp://h/cam/realmonitor;password=X9z;user=a", "rtsp://h/cam/realmonitor;password=***;user=a"),
+        (
+            "rtsp://h/user=admin_password=X9z_channel=1_stream=0.sdp",
+            "rtsp://h/user=admin_password=***_channel=1_stream=0.sdp",
+        ),
+        ("rtsp://h/user=admin_password=X9z_more_channel=1", "rtsp://h/user=admin_password=***_channel=1"),
+        ("rtsp://h/live/key=X9z/stream", "rtsp://h/live/key=***/stream"),
+        ("rtsp://admin:Pa/X9z@host/cam", "rtsp://***@host/cam"),
+        ("rtsp://admin:Pa?X9z@host/cam", "rtsp://***@host/cam"),
+    ],
+)
+def test_passwords_in_path_parameters_and_odd_places_are_redacted(url, redacted):
+    assert redact(url) == redacted
+    assert "X9z" not in redact_all(f"cannot open '{url}' now")
+
+
+@pytest.mark.parametrize("url", ["rtsp://admin:Pa/ss@127.0.0.1/cam", "rtsp://127.0.0.1:abc/cam", "rtsp://[::1/cam"])
+def test_a_url_whose_port_cannot_be_read_is_one_line_without_the_password(tmp_path, url):
+    result = cli("run", url, "--out", str(tmp_path / "o"), "--timeout", "1")
+    lines = [l for l in result.stderr.splitlines() if l.strip()]
+    assert result.code == 2 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "has a malformed host or port" in lines[0] and "percent-encode" in lines[0], lines[0]
+    assert ":Pa" not in result.stderr and "ss@" not in result.stderr and "ValueError" not in result.stderr
+    with pytest.raises(SourceError, match="malformed host or port"):
+        open_sources(url)
+
+
 def test_backoff_doubles_to_the_cap_with_jitter():
     import random
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ...atomic import write_bytes
 from ...cache import cache_dir
 
 log = logging.getLogger(__name__)
@@ -96,16 +95,9 @@ class PlanCache:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so that a killed build never leaves half a plan."""
+    """A killed build never leaves half a plan."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes(path, data)
 
 
 def default_cache_dir() -> Path:

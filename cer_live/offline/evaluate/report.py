@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ...atomic import replacing, write_text
 from ..errors import EvaluateError
 from ..metrics import Scores
 
@@ -25,9 +25,7 @@ def check_new(*paths: Path | None) -> None:
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(data, indent=2) + "\n")
 
 
 def plot_confusions(panels: dict[str, Scores], classes: tuple[str, ...], path: Path, title: str) -> None:
@@ -60,6 +58,5 @@ def plot_confusions(panels: dict[str, Scores], classes: tuple[str, ...], path: P
         ax.set_ylabel("true", fontsize=8)
     for ax in np.atleast_1d(fig.axes)[len(panels) :]:
         ax.set_visible(False)
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110)
-    os.replace(tmp, path)
+    with replacing(path) as handle:
+        fig.savefig(handle, dpi=110, format="png")

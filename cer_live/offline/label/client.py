@@ -35,9 +35,10 @@ def api_key() -> str:
 
 
 class Redactor(logging.Filter):
-    """Replaces the key in any text (log records, error lines); a key never reaches a file or a terminal."""
+    """Replaces the key in any text (log records with their tracebacks, error lines, stored
+    errors and replies); a key never reaches a file or a terminal."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str = "") -> None:
         super().__init__()
         self.secret = secret
 
@@ -47,7 +48,21 @@ class Redactor(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self(record.getMessage())
         record.args = None
+        if record.exc_info:
+            record.exc_text = self(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = self(record.stack_info)
         return True
+
+
+# The one redaction of this process: every error path, the store and every log handler use
+# it. It learns the key when the command reads it (never at import).
+REDACTOR = Redactor()
+
+
+def redact(text: str) -> str:
+    return REDACTOR(text)
 
 
 class AttemptCounter:
@@ -98,5 +113,5 @@ def is_api_error(exc: BaseException) -> bool:
 def describe(exc: BaseException) -> str:
     """A short description of a per-request failure, for the store and the summary."""
     status = getattr(exc, "status_code", None)
-    text = " ".join(str(exc).split())[:300]
+    text = " ".join(redact(str(exc)).split())[:300]  # redacted first: a cut must not leave half a key
     return f"{type(exc).__name__}{f' {status}' if status else ''}: {text}"

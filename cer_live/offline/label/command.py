@@ -15,9 +15,10 @@ from typing import Any
 
 from rich.console import Console
 
+from ...errors import CerLiveError
 from . import faces
 from .assemble import assemble, keys_of
-from .client import AttemptCounter, ClientSettings, Redactor, api_key, import_sdk, make_client
+from .client import REDACTOR, AttemptCounter, ClientSettings, Redactor, api_key, import_sdk, make_client, redact
 from .cost import Bill, Price, input_tokens, price_for
 from .errors import LabelError
 from .messages import Job
@@ -37,6 +38,20 @@ EXIT_INCOMPLETE = 3  # outputs written, but requests remain (budget, failures, o
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
+    try:
+        return _run(args, console)
+    except Exception as exc:
+        # Whatever the failure, its line goes through the one redaction: an error body that
+        # echoes the request's headers must not print the key.
+        text = str(exc)
+        if not REDACTOR.secret or REDACTOR.secret not in text:
+            raise
+        if isinstance(exc, CerLiveError):
+            raise type(exc)(redact(text)) from None
+        raise LabelError(f"{type(exc).__name__}: {redact(text)}") from None
+
+
+def _run(args: argparse.Namespace, console: Console) -> int:
     check(args)
     prompts = choose(args.prompt, args.prompt_file, args.consensus)
     price = price_for(args.model, args.prices)
@@ -46,7 +61,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if not args.dry_run:
         import_sdk()
         key = api_key()
-    _guard_logs(Redactor(key))
+        REDACTOR.secret = key
+    _guard_logs(REDACTOR)
     inputs = faces.open_inputs(args.sources)
     pack = faces.pack(args.pack)
     out = _prepare_out(args.out)
@@ -68,8 +84,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
 
 def _guard_logs(redactor: Redactor) -> None:
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redactor)
+    for handler in [*logging.getLogger().handlers, logging.lastResort]:
+        if handler is not None and redactor not in handler.filters:
+            handler.addFilter(redactor)
     # The SDK and its HTTP client log requests (with images) at debug level; our own lines say enough.
     for name in ("anthropic", "httpx", "httpx2", "httpcore", "httpcore2"):
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -7,13 +7,13 @@ key) always matches the file training will read.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from ...atomic import write_bytes
 from .errors import LabelError
 
 JPEG_QUALITY = 95
@@ -56,7 +56,5 @@ def save(out_dir: Path, video: str, frame: int, image: np.ndarray) -> Crop:
     rel = crop_rel(video, frame)
     path = out_dir / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)  # a crop on disk is always whole
+    write_bytes(path, data)  # a crop on disk is always whole
     return Crop(rel, path, hashlib.sha256(data).hexdigest(), image.shape[1], image.shape[0])

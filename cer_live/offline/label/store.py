@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .client import redact
 from .errors import LabelError
 
 SCHEMA = """
@@ -97,12 +98,12 @@ class Store:
                     r.key.sha256,
                     r.key.prompt,
                     r.key.model,
-                    r.reply,
+                    redact(r.reply),
                     r.input_tokens,
                     r.output_tokens,
                     r.cost,
                     r.mode,
-                    r.request_id,
+                    redact(r.request_id),
                     r.retries,
                     _now(),
                 ),
@@ -110,7 +111,8 @@ class Store:
 
     def put_failure(self, key: Key, mode: str, error: str) -> None:
         self.db.execute(
-            "INSERT INTO failures VALUES (?,?,?,?,?,?)", (key.sha256, key.prompt, key.model, mode, error, _now())
+            "INSERT INTO failures VALUES (?,?,?,?,?,?)",
+            (key.sha256, key.prompt, key.model, mode, redact(error), _now()),
         )
 
     def done(self, model: str) -> set[Key]:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ... import PRODUCER
+from ...atomic import write_text
 from ...classes import COMPOUND_CLASSES
 from .fill import Row
 
@@ -27,12 +27,7 @@ FRAMES_HEADER = ("source", "frame", "crop", "face_from", "status", "own_label")
 
 
 def write_atomic(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".part")
-    with open(partial, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(partial, path)
+    write_text(path, text)
 
 
 def _csv(header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ...atomic import replacing, write_text
 from ...export.checkpoints import read_state_dict
 from ..errors import TrainError
 
@@ -18,21 +18,12 @@ STATE = "last.state"  # the resumable state: every member, its optimiser, the ep
 
 def save_atomic(obj: Any, path: Path) -> None:
     """Write beside, flush to disk, rename: a kill leaves the old file or the new, never half."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as handle:
+    with replacing(path) as handle:
         torch.save(obj, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_text(path, text)
 
 
 def rng_state() -> dict[str, Any]:

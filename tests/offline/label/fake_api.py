@@ -110,6 +110,7 @@ class FakeAnthropic:
         self.batches: dict[str, Batch] = {}
         self.batch_outcomes: list[str] = []  # consumed per request of the next batches; default succeeded
         self.batch_polls = 1  # retrieves answered 'in_progress' before a batch ends
+        self.echo_status = 0  # set: every POST gets this status with the request's headers in its body
         self.hold = threading.Event()  # set: requests beyond hold_after wait for it
         self.hold.set()
         self.hold_after = 10**9
@@ -222,6 +223,13 @@ def _handler(api: FakeAnthropic) -> type[BaseHTTPRequestHandler]:
                 self.headers.get("authorization", "").removeprefix("Bearer "),
             ):
                 self.send(401, _error("authentication_error", "invalid x-api-key"))
+                return
+            if method == "POST" and api.echo_status:
+                self.body()
+                # A careless proxy's error page: it repeats what it was sent, key and all.
+                first = sorted(self.headers.items(), key=lambda kv: kv[0].lower() not in ("authorization", "x-api-key"))
+                echoed = "; ".join(f"{k}: {v}" for k, v in first)
+                self.send(api.echo_status, _error("api_error", f"upstream failed for request [{echoed}]"))
                 return
             if method == "POST" and path == "/v1/messages":
                 return self.messages(self.body())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from cer_live.install import install_hint
 
-from .conftest import KEY, env_for, run_label
+from .conftest import KEY, assert_key_absent, env_for, run_label
 
 
 def _one_error_line(stderr: str) -> str:
@@ -59,3 +61,29 @@ def test_bad_settings_fail_before_any_output(sample, tmp_path):
     r = run_label(str(tmp_path / "missing.mp4"), "--out", str(tmp_path / "o"), env=env_for(None))
     assert r.code == 2 and "no such file" in _one_error_line(r.stderr)
     assert not (tmp_path / "o").exists()
+
+
+def test_an_error_body_that_echoes_the_key_reaches_no_output(api, sample, tmp_path):
+    """Sync mode stores the failure and logs it; batch mode stops with one line: the key is in neither."""
+    api.echo_status = 500
+    image = str(sample("single_face.jpg"))
+    sync = run_label(image, "--out", str(tmp_path / "sync"), "--max-retries", "0", env=env_for(api))
+    assert sync.code == 3, sync.stderr
+    db = sqlite3.connect(tmp_path / "sync" / "labels.sqlite")
+    (error,) = db.execute("SELECT error FROM failures").fetchone()
+    db.close()
+    assert "upstream failed for request" in error and "***" in error, error  # the echo was there, redacted
+    batch = run_label(image, "--out", str(tmp_path / "batch"), "--batch", "--max-retries", "0", env=env_for(api))
+    assert batch.code == 2 and "upstream failed for request" in _one_error_line(batch.stderr), batch.stderr
+    assert_key_absent(tmp_path, sync.stdout, sync.stderr, batch.stdout, batch.stderr)
+
+
+def test_the_key_is_redacted_before_an_error_is_cut_short():
+    from cer_live.offline.label.client import REDACTOR, describe
+
+    REDACTOR.secret = KEY
+    try:
+        text = describe(RuntimeError("x" * 290 + KEY))
+    finally:
+        REDACTOR.secret = ""
+    assert KEY[:8] not in text and text.endswith("***")
