@@ -17,6 +17,12 @@ COMPOUND_CLASSES: tuple[str, ...] = (
 
 BASIC_CLASSES: tuple[str, ...] = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 
+# Basic classes a member may score beyond the seven: reported beside them, never part of a compound.
+EXTRA_BASIC_CLASSES: tuple[str, ...] = ("contempt",)
+
+# Dimensional affect some members regress (ABAW's valence-arousal track), in this order.
+AFFECT_DIMENSIONS: tuple[str, ...] = ("valence", "arousal")
+
 # Each compound is a pair of basic emotions, in COMPOUND_CLASSES order.
 COMPOUND_COMPONENTS: tuple[tuple[str, str], ...] = (
     ("fear", "surprise"),

@@ -49,6 +49,8 @@ class FaceScores:
     basic: np.ndarray | None  # (7,) basic-emotion probabilities, when the pack has them
     members: tuple[str, ...] = ()
     member_compound: np.ndarray | None = None  # (members, 7) each member's own compound probabilities
+    extra: np.ndarray | None = None  # EXTRA_BASIC_CLASSES probabilities (contempt), when a member scores them
+    va: np.ndarray | None = None  # (2,) valence, arousal clipped to [-1, 1], when a member regresses them
 
     @property
     def top(self) -> tuple[int, str, float]:

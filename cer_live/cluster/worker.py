@@ -24,6 +24,7 @@ from ..run.pipeline import run_source
 from ..run.report import SourceReport
 from ..run.run import source_header
 from ..sinks.base import SinkSet
+from ..sinks.faces_csv import ScoreColumns
 from ..sources import StreamOptions, open_sources
 from ..sources.base import FrameSource
 from . import resume
@@ -73,7 +74,7 @@ class StreamWorker:
         )
         header = {**source_header(pack, source, settings, job.started), "run_id": job.run_id}
         plan = replace(job.plan, video=False) if point is not None else job.plan
-        basic = any(m.output_kind == "basic_probabilities" for m in pack.members)
+        basic = ScoreColumns.of(pack.members)
         sinks = SinkSet(
             open_sinks(plan, job.stem, source, header, f"{PRODUCER} | pack {pack.name}", basic, point is not None)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from rich.console import Console
 
@@ -17,11 +18,33 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
         "show", help="validate a pack (every file's sha256) and show its manifest", parents=parents
     )
     show.add_argument("name", nargs="?", default="default")
+    _add_import(packs_sub, parents)
+
+
+def _add_import(packs_sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    imp = packs_sub.add_parser(
+        "import", help="make a pack of downloaded HSEmotion ONNX models (docs/hsemotion.md)", parents=parents
+    )
+    imp.add_argument("family", choices=("hsemotion",), help="whose models the files are")
+    imp.add_argument("files", nargs="+", type=Path, metavar="MODEL.onnx")
+    imp.add_argument("--name", required=True, help="the new pack's name (its folder under --out)")
+    imp.add_argument(
+        "--model-name",
+        action="append",
+        default=[],
+        help="which model a file is, once per file in order (default: the file name, e.g. enet_b0_8_va_mtl)",
+    )
+    imp.add_argument("--out", type=Path, default=Path("engines"), help="folder that gets NAME/ (default ./engines)")
+    imp.add_argument(
+        "--margin", type=float, default=0.0, help="grow each face box by this fraction per side (default 0)"
+    )
 
 
 def run(args: argparse.Namespace, err: Console) -> int:
     from ..models.packs import list_packs, load_pack, read_listing
 
+    if args.packs_command == "import":
+        return _import(args, err)
     if args.packs_command in (None, "list"):
         found = list_packs()
         if not found:
@@ -38,4 +61,13 @@ def run(args: argparse.Namespace, err: Console) -> int:
         soft_wrap=True,
     )
     sys.stdout.write(json.dumps(pack.manifest, indent=2) + "\n")
+    return 0
+
+
+def _import(args: argparse.Namespace, err: Console) -> int:
+    from .packs_import import ImportRequest, import_pack
+
+    request = ImportRequest(tuple(args.files), args.name, args.out, tuple(args.model_name), args.margin)
+    path = import_pack(request, lambda line: err.print(line, highlight=False))
+    Console().print(f"pack written to {path}; run it with --pack {path}", highlight=False, soft_wrap=True)
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from ..messages import Detection, FaceResult, FaceScores, Frame, FrameResult
 from .detect_schedule import DetectionSchedule, DetectScheduleConfig, FrameDetections
 from .fallback import NearestFaceFallback
 from .schedule import ScheduleConfig, Scheduler
+from .score_vector import join, split
 from .smooth import Smoother, SmoothingConfig
 from .track import IoUTracker, protagonist_index
 
@@ -126,13 +127,7 @@ class SourceFaces:
     def _held(self, track_id: int, scores: FaceScores) -> FaceScores:
         """A turned face's smoothed scores: the track's so far, untouched; its raw ones if it has none yet."""
         current = self.smoother.current(track_id)
-        if current is None:
-            return scores
-        n = len(scores.compound)
-        return replace(scores, compound=current[:n], basic=None if scores.basic is None else current[n:])
+        return scores if current is None else split(scores, current)
 
     def _smooth(self, track_id: int, scores: FaceScores) -> FaceScores:
-        n = len(scores.compound)
-        joined = scores.compound if scores.basic is None else np.concatenate([scores.compound, scores.basic])
-        smoothed = self.smoother.update(track_id, joined)
-        return replace(scores, compound=smoothed[:n], basic=None if scores.basic is None else smoothed[n:])
+        return split(scores, self.smoother.update(track_id, join(scores)))

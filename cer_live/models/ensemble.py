@@ -7,22 +7,25 @@ import time
 import numpy as np
 
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, composition_matrix
-from ..faces.align import align
 from ..messages import Detection, FaceScores
 from . import backends
 from .backends import BackendOptions
+from .basic_to_compound import BasicHead, BasicOutput
 from .fusion import fuse
 from .packs import MemberSpec, Pack
 from .preprocess import to_tensor
+from .preprocess_box import crop_faces
 from .softmax import softmax
 
 
-def _finite_mean(stack: np.ndarray) -> np.ndarray:
-    """Mean over members of (members, faces, classes), skipping non-finite rows; flat if none is left."""
+def _finite_mean(stack: np.ndarray, empty: float | None = None) -> np.ndarray:
+    """Mean over members of (members, faces, classes), skipping non-finite rows; `empty` (default
+    flat probabilities) if none is left."""
     ok = np.isfinite(stack).all(axis=2, keepdims=True)
     total = np.where(ok, stack, 0.0).sum(axis=0)
     count = ok.sum(axis=0)
-    return np.where(count > 0, total / np.maximum(count, 1), 1.0 / stack.shape[2]).astype(np.float32)
+    empty = 1.0 / stack.shape[2] if empty is None else empty
+    return np.where(count > 0, total / np.maximum(count, 1), empty).astype(np.float32)
 
 
 class Member:
@@ -32,18 +35,23 @@ class Member:
         self.spec = spec
         self.engine = backends.create(backend, spec.source, options)
         if spec.output_kind == "basic_probabilities":
-            self._order = np.array([spec.classes.index(c) if c in spec.classes else -1 for c in BASIC_CLASSES])
+            self._head = BasicHead(spec.basic_output or BasicOutput(spec.classes))
             self._compose = composition_matrix(BASIC_CLASSES).T  # built once, not per frame
         else:
             self._order = np.array([spec.classes.index(c) for c in COMPOUND_CLASSES])
 
     def run(self, tensor: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        compound, basic, _, _ = self.outputs(tensor)
+        return compound, basic
+
+    def outputs(self, tensor: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+        """(compound, basic, extras such as contempt, valence-arousal); the last three None when absent."""
         out = self.engine.infer(tensor)[0].astype(np.float32)
         if self.spec.output_kind == "basic_probabilities":
-            basic = np.where(self._order >= 0, out[:, self._order.clip(0)], 0.0).astype(np.float32)
-            return basic @ self._compose, basic
+            basic, extra, va = self._head.split(out)
+            return basic @ self._compose, basic, extra, va
         probs = softmax(out) if self.spec.output_kind == "compound_logits" else out
-        return probs[:, self._order], None
+        return probs[:, self._order], None, None, None
 
 
 class Preprocessor:
@@ -69,7 +77,7 @@ class Preprocessor:
         out = []
         for indices in self.groups.values():
             spec = self.specs[indices[0]]
-            crops = [align(image, detections, spec.template, spec.size) for image, detections in items if detections]
+            crops = [crop_faces(image, detections, spec) for image, detections in items if detections]
             out.append(
                 to_tensor(crops[0] if len(crops) == 1 else np.concatenate(crops), spec.colour, spec.mean, spec.std)
             )
@@ -113,12 +121,15 @@ class Ensemble:
         """Every member on its group's tensor, then fusion: one FaceScores per face."""
         compound: dict[int, np.ndarray] = {}
         basic: list[np.ndarray] = []
+        extra: list[np.ndarray] = []
+        va: list[np.ndarray] = []
         for indices, tensor in zip(self.preprocessor.groups.values(), tensors, strict=False):
             for index in indices:
-                c, b = self.members[index].run(tensor)
+                c, b, e, v = self.members[index].outputs(tensor)
                 compound[index] = c
-                if b is not None:
-                    basic.append(b)
+                basic += [] if b is None else [b]
+                extra += [] if e is None else [e]
+                va += [] if v is None else [v]
         # Stacked in manifest order so that each member meets its own weight.
         per_member = np.stack([compound[i] for i in range(len(self.members))])
         fused = fuse(per_member, self.pack.fusion, self.weights)
@@ -127,6 +138,9 @@ class Ensemble:
         fused = np.where(np.isfinite(fused), fused, np.float32(1.0 / fused.shape[1]))
         # Basic probabilities are averaged over the members that have them.
         fused_basic = _finite_mean(np.stack(basic)) if basic else None
+        # Contempt and valence-arousal likewise, over the members that give them.
+        fused_extra = _finite_mean(np.stack(extra)) if extra else None
+        fused_va = _finite_mean(np.stack(va), empty=0.0) if va else None  # 0: neither pleasant nor not
         names = tuple(m.spec.name for m in self.members)
         return tuple(
             FaceScores(
@@ -134,6 +148,8 @@ class Ensemble:
                 basic=None if fused_basic is None else fused_basic[i],
                 members=names,
                 member_compound=per_member[:, i],
+                extra=None if fused_extra is None else fused_extra[i],
+                va=None if fused_va is None else fused_va[i],
             )
             for i in range(per_member.shape[1])
         )

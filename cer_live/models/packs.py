@@ -18,14 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, COMPOUND_COMPONENTS
+from ..classes import COMPOUND_CLASSES
 from ..errors import PackError
 from ..faces.detector_config import DETECTORS, DetectorConfig
 from ..faces.templates import TEMPLATES, loosen
 from .backends.base import ModelSource
+from .basic_to_compound import BasicOutput, read_basic_output
 from .integrity import Verified, VerifiedFile, VerifiedPythonBytes
 from .integrity import sha256 as sha256  # the pack digest, for recipes and tests
 from .onnx_meta import OnnxFormatError, read_info
+from .preprocess_box import read_crop
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +40,9 @@ _MODEL = ("file", "python_bytes", "sha256", "source")
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     MANIFEST: ("format", "name", "description", "producer", "created", "detector", "members", "fusion", "parity", "fused"),
     "detector": ("kind", *_MODEL, "mean_bgr", "steps", "min_sizes", "variances", "input_long_side", "score_threshold", "nms_threshold"),
-    "member": ("name", *_MODEL, "trained", "weight", "input", "alignment", "output", "verification", "fp16", "torch"),
+    "member": ("name", *_MODEL, "trained", "weight", "input", "alignment", "output", "verification", "fp16", "torch", "crop"),
     "input": ("size", "colour", "mean", "std"),
-    "output": ("kind", "classes"),
+    "output": ("kind", "classes", "map", "activation", "valence_arousal"),
     "alignment": ("template", "scale", "shift_y"),
     "fp16": ("file", "sha256"),
     "torch": ("arch", "file", "sha256"),
@@ -62,6 +64,9 @@ class MemberSpec:
     fp16: VerifiedFile | None = None  # the FP16 ONNX variant, when exported
     torch_arch: str | None = None  # torchvision architecture, for the torch backend
     torch_weights: VerifiedFile | None = None  # its state_dict
+    crop: str = "aligned"  # aligned | box (see preprocess_box.py)
+    margin: float = 0.0  # box crops: grown by this fraction of the box on each side
+    basic_output: BasicOutput | None = None  # basic members: activation, extras, valence-arousal
 
     @property
     def sha256(self) -> str:  # noqa: F811 (a property; the module's sha256 is the function)
@@ -80,7 +85,7 @@ class MemberSpec:
     @property
     def preprocess_key(self) -> tuple:
         """Members with equal keys share one preprocessed batch."""
-        return (self.size, self.colour, self.mean, self.std, self.template.tobytes())
+        return (self.size, self.colour, self.mean, self.std, self.template.tobytes(), self.crop, self.margin)
 
 
 @dataclass(frozen=True)
@@ -317,18 +322,18 @@ class _Reader:
         kind = self.field(out, "kind", str, where + ".output")
         if kind not in OUTPUT_KINDS:
             raise self.fail(where, f"output kind '{kind}' is not one of {OUTPUT_KINDS}")
-        classes = tuple(self.field(out, "classes", list, where + ".output"))
-        if kind == "basic_probabilities":
-            needed = {c for pair in COMPOUND_COMPONENTS for c in pair}
-            if not needed <= set(classes) or not set(classes) <= set(BASIC_CLASSES):
-                raise self.fail(
-                    where,
-                    f"basic classes {list(classes)} must be drawn from {list(BASIC_CLASSES)} and hold every compound component",
-                )
+        classes = own = tuple(self.field(out, "classes", list, where + ".output"))
+        try:  # the helpers' messages start with `where`
+            crop, margin = read_crop(raw.get("crop"), where)
+            basic_output = read_basic_output(out, classes, where) if kind == "basic_probabilities" else None
+        except PackError as exc:
+            raise PackError(f"pack '{self.path.name}': {exc}") from exc
+        if basic_output is not None:
+            classes = basic_output.classes
         elif sorted(classes) != sorted(COMPOUND_CLASSES):
             raise self.fail(where, f"compound classes {list(classes)} do not match the seven ABAW classes")
         # Read once to check it, then let go: the engine reads (and checks) it again when it loads.
-        self.check_onnx(self.verified_bytes(model, where), where, (channels, size[1], size[0]), classes)
+        self.check_onnx(self.verified_bytes(model, where), where, (channels, size[1], size[0]), own)
         return MemberSpec(
             name=name,
             model=model,
@@ -336,13 +341,16 @@ class _Reader:
             colour=colour,
             mean=mean,
             std=std,
-            template=self.template(self.field(raw, "alignment", dict, where), where),
+            template=self.template(self.field(raw, "alignment", dict, where) if crop == "aligned" else {}, where),
             output_kind=kind,
             classes=classes,
             weight=float(raw.get("weight", 1.0)),
             fp16=self.optional_file(raw.get("fp16"), where + ".fp16"),
             torch_arch=raw["torch"].get("arch") if isinstance(raw.get("torch"), dict) else None,
             torch_weights=self.optional_file(raw.get("torch"), where + ".torch"),
+            crop=crop,
+            margin=margin,
+            basic_output=basic_output,
         )
 
     def optional_file(self, obj: Any, where: str) -> VerifiedFile | None:

@@ -18,7 +18,7 @@ from ..atomic import write_text
 from ..errors import OutputError
 from ..sinks.abaw_csv import AbawCsvSink
 from ..sinks.base import Sink, SinkSet
-from ..sinks.faces_csv import FacesCsvSink
+from ..sinks.faces_csv import FacesCsvSink, ScoreColumns
 from ..sinks.files import write_failure
 from ..sinks.jsonl import JsonlSink
 from ..sinks.pictures import AnnotatedPicturesSink
@@ -128,11 +128,12 @@ def open_sinks(
     source: FrameSource,
     header: dict[str, Any],
     watermark: str,
-    basic: bool = True,
+    basic: bool | ScoreColumns = True,
     resume: bool = False,
 ) -> list[Sink]:
     """The source's file sinks; if one cannot be opened, those already open are closed.
-    `basic`: the pack gives basic-emotion probabilities (the faces table gets their columns).
+    `basic`: the pack gives basic-emotion probabilities (the faces table gets their columns);
+    a ScoreColumns says so, and whether it gives contempt and valence-arousal too.
     `resume`: the record files carry on after what a restarted worker left (cut back to whole
     frames first); a video cannot be appended to, so the caller leaves it out then."""
     files = plan.files(stem)
@@ -141,7 +142,8 @@ def open_sinks(
         files["jsonl"].parent.mkdir(parents=True, exist_ok=True)
         sinks.append(JsonlSink(files["jsonl"], header, resume))
         sinks.append(AbawCsvSink(files["csv"], resume))
-        sinks.append(FacesCsvSink(files["faces_csv"], basic, resume))
+        cols = basic if isinstance(basic, ScoreColumns) else ScoreColumns(basic=basic)
+        sinks.append(FacesCsvSink(files["faces_csv"], cols.basic, resume, cols.extra, cols.va))
         if "mp4" in files:
             sinks.append(AnnotatedVideoSink(files["mp4"], source.fps, watermark))
         if plan.picture_files(stem):

@@ -21,6 +21,7 @@ from ..install import install_hint
 from ..messages import FrameResult
 from ..models.packs import Pack, load_pack
 from ..sinks.base import Sink, SinkSet
+from ..sinks.faces_csv import ScoreColumns
 from ..sinks.window import LiveWindow, check_display, has_display
 from ..sources import StreamOptions, open_sources
 from ..sources.base import FrameSource
@@ -284,7 +285,7 @@ class Run:
         if opened.preview is not None:
             sinks.append(opened.preview.sink(stem, watermark))
         if opened.plan is not None:
-            basic = any(m.output_kind == "basic_probabilities" for m in opened.pack.members)
+            basic = ScoreColumns.of(opened.pack.members)
             sinks.extend(open_sinks(opened.plan, stem, source, header, watermark, basic))
         return SinkSet(sinks)
 

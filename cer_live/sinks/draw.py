@@ -19,6 +19,7 @@ from ..classes import COMPOUND_CLASSES
 from ..messages import FaceResult, FrameResult
 from .labels import label_lines
 from .layout import FaceLayout, Rect, overlaps, place
+from .va_dial import draw_va
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 PANEL_FACTORS = (1.0, 0.85, 0.7)  # panel text relative to label text, tried in turn when crowded
@@ -197,6 +198,8 @@ def draw_face(image: np.ndarray, face: FaceResult, where: FaceLayout, style: Sty
         if rect is not None:
             _leader(image, box, rect, colour, style)
     _draw_label(image, where.label, label_lines(face), colour, style)
+    if face.smoothed.va is not None:
+        draw_va(image, box, face.smoothed.va, colour)
     if where.panel is not None:
         _draw_panel(image, where.panel, face.smoothed.compound, colour, style, panel_scale)
 

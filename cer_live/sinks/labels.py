@@ -35,6 +35,8 @@ def label_lines(face: FaceResult) -> list[str]:
     if scores.basic is not None:
         basic = int(np.argmax(scores.basic))
         detail.append(f"{BASIC_CLASSES[basic]} {float(scores.basic[basic]):.2f}")
+    if scores.va is not None:  # valence, arousal: the dial in the box's corner shows them too
+        detail.append(f"V {float(scores.va[0]):+.2f} A {float(scores.va[1]):+.2f}")
     if face.fallback:
         detail.append("(held)")
     lines = [first, "  ".join(detail)] if detail else [first]

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..classes import BASIC_CLASSES, COMPOUND_CLASSES
+from ..classes import AFFECT_DIMENSIONS, BASIC_CLASSES, COMPOUND_CLASSES, EXTRA_BASIC_CLASSES
 from ..messages import FaceResult, FaceScores, FrameResult, StatusEvent
 
 
@@ -44,9 +44,10 @@ def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
         "prob_raw": round(raw_prob, 5),
         "margin_raw": round(face.raw.margin, 5),
         "compound": _named(face.smoothed.compound, COMPOUND_CLASSES),
-        "basic": _named(face.smoothed.basic, BASIC_CLASSES),
+        "basic": _basic(face.smoothed),
         "compound_raw": _named(face.raw.compound, COMPOUND_CLASSES),
-        "basic_raw": _named(face.raw.basic, BASIC_CLASSES),
+        "basic_raw": _basic(face.raw),
+        **_affect(face),
         "fresh": face.fresh,
         "members": _members(face.raw),
         "fallback": face.fallback,
@@ -54,6 +55,22 @@ def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
         "dropped": result.frame.dropped,
         "latency_ms": _latency(result),
     }
+
+
+def _basic(scores: FaceScores) -> dict[str, float] | None:
+    """The seven basic probabilities, and contempt after them when a member scores it."""
+    if scores.basic is None or scores.extra is None:
+        return _named(scores.basic, BASIC_CLASSES)
+    return _named(np.concatenate([scores.basic, scores.extra]), BASIC_CLASSES + EXTRA_BASIC_CLASSES)
+
+
+def _affect(face: FaceResult) -> dict[str, float]:
+    """valence, arousal (smoothed) and their raw values; no keys at all for packs without them."""
+    if face.smoothed.va is None or face.raw.va is None:
+        return {}
+    out = {name: round(float(v), 5) for name, v in zip(AFFECT_DIMENSIONS, face.smoothed.va, strict=False)}
+    out.update({f"{name}_raw": round(float(v), 5) for name, v in zip(AFFECT_DIMENSIONS, face.raw.va, strict=False)})
+    return out
 
 
 def _members(scores: FaceScores) -> dict[str, dict[str, Any] | None] | None:

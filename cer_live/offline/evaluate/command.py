@@ -21,6 +21,13 @@ def add_parser(subparsers: Any) -> None:
         "evaluate", help="ABAW macro F1: a prediction CSV against labels, or a pack on a labelled dataset"
     )
     p.add_argument("csvs", nargs="*", metavar="CSV", help="PRED.csv LABELS.csv, both in the ABAW format")
+    p.add_argument(
+        "--va",
+        nargs=2,
+        type=Path,
+        metavar=("FACES_CSV", "LABELS"),
+        help="valence-arousal CCC: a run's NAME.faces.csv against an ABAW valence,arousal file",
+    )
     p.add_argument("--pack", help="a pack name or folder to run on --data")
     p.add_argument(
         "--data", type=Path, help="labelled aligned crops: RAF-DB folder, `cer-live label` folder or class folders"
@@ -49,12 +56,14 @@ def run(args: argparse.Namespace, console: Console) -> int:
     from ..runtime import COMPOUND_CLASSES
     from .report import check_new, plot_confusions, write_json
 
+    if args.va:
+        return _va(args, console)
     if (
         bool(args.csvs) == bool(args.pack or args.data)
         or (args.csvs and len(args.csvs) != 2)
         or (bool(args.pack) != bool(args.data))
     ):
-        raise EvaluateError("give either PRED.csv LABELS.csv, or --pack P --data D")
+        raise EvaluateError("give either PRED.csv LABELS.csv, --pack P --data D, or --va FACES_CSV LABELS")
     check_new(args.json, args.plot)
     if args.plot:
         _need_matplotlib()
@@ -69,6 +78,30 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if args.plot:
         plot_confusions(panels, COMPOUND_CLASSES, args.plot, title)
         console.print(f"confusion matrices written to {args.plot}", highlight=False)
+    return 0
+
+
+def _va(args: argparse.Namespace, console: Console) -> int:
+    from ... import PRODUCER
+    from .report import check_new, write_json
+    from .va import score_va
+
+    if args.csvs or args.pack or args.data or args.plot:
+        raise EvaluateError("--va takes FACES_CSV LABELS alone (with --json at most)")
+    check_new(args.json)
+    pred, labels = args.va
+    scores = score_va(pred, labels)
+    report = {"producer": PRODUCER, "predictions": str(pred), "labels": str(labels), **scores.as_dict()}
+    table = Table(title="valence-arousal CCC (ABAW metric)", title_justify="left")
+    for column in ("frames scored", "CCC valence", "CCC arousal", "mean"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        f"{scores.scored} of {scores.labelled}", f"{scores.valence:.4f}", f"{scores.arousal:.4f}", f"{scores.mean:.4f}"
+    )
+    (Console() if Console().is_terminal else Console(width=160)).print(table)
+    if args.json:
+        write_json(args.json, report)
+        console.print(f"report written to {args.json}", highlight=False)
     return 0
 
 
