@@ -67,7 +67,10 @@ class StreamWorker:
         settings = c.settings(
             pack.name, analyser.detector.config.input_long_side, pack.fusion, face_options.detect.mode
         )
-        header = {**source_header(pack, source, settings, job.started, job.source), "run_id": job.run_id}
+        header = {
+            **source_header(pack, source, settings, job.started, job.source, analyser.detector_identity),
+            "run_id": job.run_id,
+        }
         plan = replace(job.plan, video=False) if point is not None else job.plan
         basic = any(m.output_kind == "basic_probabilities" for m in pack.members)
         sinks = SinkSet(

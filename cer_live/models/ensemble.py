@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, composition_matrix
-from ..faces.align import align
+from ..face_common.align import align
 from ..messages import Detection, FaceScores
 from . import backends
 from .backends import BackendOptions

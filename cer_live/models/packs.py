@@ -18,8 +18,8 @@ import numpy as np
 
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, COMPOUND_COMPONENTS
 from ..errors import PackError
-from ..faces.detector_config import DETECTORS, DetectorConfig
-from ..faces.templates import TEMPLATES, loosen
+from ..face_common.detector_config import DETECTORS, DetectorConfig
+from ..face_common.templates import TEMPLATES, loosen
 from .backends.base import ModelSource
 from .integrity import Verified, VerifiedFile, VerifiedPythonBytes
 from .integrity import sha256 as sha256  # the pack digest, for recipes and tests

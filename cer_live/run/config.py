@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CerLiveError
+from ..face_common.detector_config import DETECTORS
 from ..faces.detect_schedule import MODES as DETECT_MODES
 from ..faces.detect_schedule import DetectScheduleConfig
-from ..faces.detector_config import DETECTORS
 from ..faces.schedule import ScheduleConfig
 from ..faces.smooth import SmoothingConfig
 from ..faces.state import FaceOptions

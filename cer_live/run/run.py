@@ -66,6 +66,7 @@ class _Opened:
     show: bool
     plan: OutputPlan | None
     preview: Any = None  # the browser preview's server, when --serve
+    detector: dict[str, Any] | None = None  # the front end that runs and its models' hashes
 
 
 class Run:
@@ -90,6 +91,7 @@ class Run:
         with StopRequests() as stopping:
             opened = self._open()
             analyser = self._analyser(opened.pack)
+            opened.detector = analyser.detector_identity
             try:
                 if stopping.requested:  # Ctrl-C while the models loaded: stop before writing anything
                     raise KeyboardInterrupt
@@ -188,7 +190,9 @@ class Run:
     ) -> tuple[SinkSet, SourceFaces]:
         """A source's sinks and face state, made once every check has passed (so errors stand alone)."""
         stem, spec = opened.stems[i], opened.specs[i]
-        sinks = self._sinks(opened, stem, source, source_header(opened.pack, source, settings, started, spec))
+        sinks = self._sinks(
+            opened, stem, source, source_header(opened.pack, source, settings, started, spec, opened.detector)
+        )
         if self.progress is not None:
             self.progress.source_started(stem, source.expected_frames)
         _say_image_mode(spec)
@@ -274,8 +278,15 @@ def _say_image_mode(spec: SourceSpec) -> None:
 
 
 def source_header(
-    pack: Pack, source: FrameSource, settings: dict[str, Any], started: str, spec: SourceSpec
+    pack: Pack,
+    source: FrameSource,
+    settings: dict[str, Any],
+    started: str,
+    spec: SourceSpec,
+    detector: dict[str, Any] | None,
 ) -> dict[str, Any]:
+    """The first record of a source's JSONL: what made it, from what, with which models."""
+    models = (detector or {}).get("models") or [{"sha256": pack.detector.sha256}]
     return {
         "producer": PRODUCER,
         "started": started,
@@ -283,7 +294,8 @@ def source_header(
         "name": source.name,
         "fps": source.fps,
         "pack": pack.name,
-        "detector_sha256": pack.detector.sha256,
+        "detector": detector,
+        "detector_sha256": models[0]["sha256"],
         "members": [{"name": m.name, "sha256": m.sha256} for m in pack.members],
         "compound_classes": list(COMPOUND_CLASSES),
         "basic_classes": list(BASIC_CLASSES),
