@@ -36,8 +36,8 @@ from ..sources.stream import StreamOptions, StreamSource
 from ..sources.video_file import VideoFileSource
 
 # What `cer-live run` uses unless told otherwise, so that the bench times the default path.
-DEFAULT_SMOOTH = "ema:0.4"
-DEFAULT_FALLBACK_AGE = 12
+DEFAULT_SMOOTH = RunConfig.smooth
+DEFAULT_FALLBACK_AGE = RunConfig.fallback_age
 WATERMARK = "cer-live bench"
 
 __all__ = [

@@ -105,7 +105,7 @@ class ClusterRun:
         for job in jobs:
             ray.get(controller.add.remote(job))
             if self.progress is not None:
-                self.progress.source_started(job.stem, None)
+                self.progress.source_started(job.stem, job.source.expected_frames)
         pending = {controller.result.remote(job.stem): job.stem for job in jobs}
         done: dict[str, tuple[SourceReport, dict[str, Any]]] = {}
         stopped = False

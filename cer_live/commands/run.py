@@ -15,7 +15,7 @@ from rich.table import Table
 
 from .. import PRODUCER
 from ..face_common.detector_config import DETECTORS
-from ..run.config import DETECT_MODES, FUSIONS, PRECISIONS, TRANSPORTS, RunConfig
+from ..run.config import DETECT_MODES, FUSIONS, PRECISIONS, TRANSPORTS, ConfigError, RunConfig
 from ..run.queues import POLICIES
 from ..run.source_list import read_source_list
 from ..run.summary import RunSummary
@@ -168,7 +168,19 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     )
 
 
+# RunConfig fields whose option is not simply --field-name.
+_OPTION = {"sources": "SOURCE (or --sources FILE.toml)", "batch_wait_ms": "--batch-wait", "video": "--no-video"}
+
+
 def config_from(args: argparse.Namespace) -> RunConfig:
+    """The run's config; a bad setting's error names the option that set it."""
+    try:
+        return _config(args)
+    except ConfigError as exc:
+        raise exc.named(_OPTION.get(exc.field, "--" + exc.field.replace("_", "-"))) from None
+
+
+def _config(args: argparse.Namespace) -> RunConfig:
     source_list = read_source_list(args.sources) if args.sources is not None else ()
     return RunConfig(
         sources=tuple(args.source),
