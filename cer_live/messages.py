@@ -6,6 +6,7 @@ measured per frame and per stage.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,3 +113,68 @@ class StatusEvent:
     wall: str  # ISO 8601 UTC, for people reading the log
     attempt: int = 0
     detail: str = ""
+
+
+# What crosses a pipeline queue (capture -> analyser -> writer); every reader takes it with
+# `match`, so a new kind of item is a type the readers must handle, not an object they guess at.
+
+
+@dataclass(frozen=True)
+class Results:
+    """The frames a source's face state released for one input frame (the fallback may hold some)."""
+
+    results: tuple[FrameResult, ...]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An exception raised in a worker thread, carried to the thread that reports it."""
+
+    error: BaseException
+
+
+@dataclass(frozen=True)
+class End:
+    """The source is over: nothing follows on this queue."""
+
+
+END = End()
+QueueItem = Frame | StatusEvent | Results | Failure | End
+
+
+# Stage timings (milliseconds) by fixed name: a result's `stage_ms` is put together with
+# `timings`, which refuses a name it does not know and a name given twice, so that two stages
+# can never report under one name and overwrite each other unseen.
+STAGES = (
+    "decode",
+    "detect",
+    "detect_full",
+    "detect_region",
+    "detect_scan_low",
+    "align",
+    "infer",
+    "track",
+    "post",
+    "display",
+    "capture_to_display",
+    "capture_to_output",
+    "sinks",
+    "end_to_end",
+)
+
+
+class TimingError(ValueError):
+    """Stage timings under an unknown name, or one name twice."""
+
+
+def timings(*parts: Mapping[str, float]) -> dict[str, float]:
+    """The stage timings of several stages as one mapping; each name known and given once."""
+    out: dict[str, float] = {}
+    for part in parts:
+        for name, ms in part.items():
+            if name not in STAGES:
+                raise TimingError(f"unknown stage timing '{name}'; add it to messages.STAGES")
+            if name in out:
+                raise TimingError(f"stage timing '{name}' given twice")
+            out[name] = ms
+    return out

@@ -184,3 +184,13 @@ def assert_one_line_error(stderr: str) -> None:
     assert len(lines) == 1, stderr
     assert lines[0].startswith("error: ")
     assert "Traceback" not in stderr
+
+
+def test_run_options_default_to_the_run_configs_own_defaults():
+    """Defaults are written once, in RunConfig; `cer-live run` with no options builds that config."""
+    from cer_live.cli import _parser
+    from cer_live.commands.run import config_from
+    from cer_live.run.config import RunConfig
+
+    built = config_from(_parser().parse_args(["run", "clip.mp4"]))
+    assert built == RunConfig(("clip.mp4",))

@@ -24,7 +24,9 @@ from ..models.ensemble import Ensemble, Member
 from ..models.fusion import fuse
 from ..models.packs import Pack, load_pack
 from ..models.preprocess import to_tensor
-from ..run.analyser import Analyser, AnalyserOptions
+from ..run.analyser import Analyser
+from ..run.build import analyser_for
+from ..run.config import RunConfig
 from ..run.outputs import OutputPlan, open_sinks, prepare_out_dir, write_json
 from ..run.pipeline import run_source
 from ..sinks.base import SinkSet
@@ -34,8 +36,8 @@ from ..sources.stream import StreamOptions, StreamSource
 from ..sources.video_file import VideoFileSource
 
 # What `cer-live run` uses unless told otherwise, so that the bench times the default path.
-DEFAULT_SMOOTH = "ema:0.4"
-DEFAULT_FALLBACK_AGE = 12
+DEFAULT_SMOOTH = RunConfig.smooth
+DEFAULT_FALLBACK_AGE = RunConfig.fallback_age
 WATERMARK = "cer-live bench"
 
 __all__ = [
@@ -63,7 +65,9 @@ __all__ = [
 
 
 def make_analyser(pack: Pack, threads: int, det_size: int | None, backend: str = "auto") -> Analyser:
-    return Analyser(pack, AnalyserOptions(backend=backend, threads=threads, device="cpu", det_size=det_size))
+    """The analyser `cer-live run` builds for these settings (the rest at their defaults)."""
+    config = RunConfig(("bench",), pack=pack.name, threads=threads, det_size=det_size, backend=backend)
+    return analyser_for(config, pack)
 
 
 def det_input_size(analyser: Analyser, height: int, width: int) -> tuple[int, int]:

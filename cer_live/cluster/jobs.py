@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..run.config import RunConfig
 from ..run.outputs import OutputPlan
+from ..run.plan import SourceSpec
 
 
 @dataclass(frozen=True)
@@ -13,8 +14,7 @@ class SourceJob:
     run_id: str  # written in the JSONL header, so that a restarted worker knows its own file
     started: str  # the run's start, ISO 8601 UTC, as in a single-process header
     config: RunConfig
-    spec: str  # the SOURCE argument the source came from
-    index: int  # which of the sources that SOURCE opens (a folder opens several)
+    source: SourceSpec  # as the driver planned it; the worker opens it on its own node
     stem: str  # its output name
     plan: OutputPlan
 

@@ -17,15 +17,14 @@ from typing import Any
 
 from ..errors import ClusterError
 from ..models.backends import BackendOptions
-from ..models.packs import load_pack
+from ..run.build import load_run_pack
 from ..run.config import RunConfig
 from ..run.outputs import SUMMARY, OutputPlan, plan_outputs, prepare_out_dir, write_json
+from ..run.plan import SourceSpec, plan_sources
 from ..run.report import SourceReport
 from ..run.run import Progress
 from ..run.signals import StopRequests
 from ..run.summary import RunSummary
-from ..sources import StreamOptions, open_sources
-from ..sources.base import FrameSource
 from . import APP, NAMESPACE, require_ray
 from .jobs import SourceJob
 
@@ -37,7 +36,7 @@ _POLL_S = 0.5
 @dataclass(frozen=True)
 class _Checked:
     plan: OutputPlan
-    origins: list[tuple[str, int, FrameSource]]  # SOURCE argument, index among what it opened, the source
+    specs: list[SourceSpec]  # every source, planned as a single-process run plans them
 
 
 class ClusterRun:
@@ -91,27 +90,15 @@ class ClusterRun:
             raise ClusterError("--ray writes files only: give --out DIR, a folder every node of the cluster can reach")
         if c.show:
             raise ClusterError("--show cannot open a window from a cluster's workers; drop --show with --ray")
-        load_pack(c.pack)
-        stream = StreamOptions(c.transport, c.timeout, c.timeout, c.reconnect_limit)
-        origins: list[tuple[str, int, FrameSource]] = []
-        try:
-            for spec in c.sources:
-                warnings: list[str] = []
-                opened = open_sources(spec, warnings, stream, recursive=c.recursive, images=c.images)
-                for warning in warnings:
-                    log.warning(warning)
-                origins.extend((spec, i, s) for i, s in enumerate(opened))
-            plan = plan_outputs(c.out, [s for _, _, s in origins], c.video, c.overwrite)
-        finally:
-            for _, _, source in origins:
-                source.close()  # the workers open their own, on their nodes
-        return _Checked(plan, origins)
+        load_run_pack(c, warn=False)
+        specs = plan_sources(c)  # the workers open their own, on their nodes
+        return _Checked(plan_outputs(c.out, specs, c.video, c.overwrite), specs)
 
     def _jobs(self, checked: _Checked, started: str) -> list[SourceJob]:
         run_id = uuid.uuid4().hex
         return [
-            SourceJob(run_id, started, self.config, spec, index, stem, checked.plan)
-            for (spec, index, _), stem in zip(checked.origins, checked.plan.stems, strict=False)
+            SourceJob(run_id, started, self.config, spec, stem, checked.plan)
+            for spec, stem in zip(checked.specs, checked.plan.stems, strict=True)
         ]
 
     def _run_jobs(
@@ -120,7 +107,7 @@ class ClusterRun:
         for job in jobs:
             ray.get(controller.add.remote(job))
             if self.progress is not None:
-                self.progress.source_started(job.stem, None)
+                self.progress.source_started(job.stem, job.source.expected_frames)
         pending = {controller.result.remote(job.stem): job.stem for job in jobs}
         done: dict[str, tuple[SourceReport, dict[str, Any]]] = {}
         stopped = False

@@ -17,15 +17,13 @@ import ray
 
 from .. import PRODUCER
 from ..faces.state import SourceFaces
-from ..models.packs import Pack, load_pack
-from ..run.analyser import Analyser, AnalyserOptions
+from ..run.build import analyser_for, load_run_pack
 from ..run.outputs import open_sinks
 from ..run.pipeline import run_source
 from ..run.report import SourceReport
 from ..run.run import source_header
 from ..sinks.base import SinkSet
 from ..sinks.faces_csv import ScoreColumns
-from ..sources import StreamOptions, open_sources
 from ..sources.base import FrameSource
 from . import resume
 from .jobs import SourceJob
@@ -55,16 +53,14 @@ class StreamWorker:
     def run(self) -> tuple[SourceReport, dict[str, Any]]:
         """The source's report and the settings its outputs record."""
         job, c = self.job, self.job.config
-        pack = _pack(c.pack, c.fusion)
+        pack = load_run_pack(c, warn=False)
         point = resume.find(job.plan.files(job.stem), job.run_id)
-        source: FrameSource = _open_source(job)
+        source: FrameSource = job.source.open()
         if point is not None:
             source = ResumedSource(source, point)
         scorer = RemoteScorer(pack)
         try:
-            analyser = Analyser(
-                pack, AnalyserOptions(c.backend, c.threads, c.device, c.det_size, c.precision, c.detector), scorer
-            )
+            analyser = analyser_for(c, pack, scorer)
         except BaseException:
             source.close()
             raise
@@ -72,7 +68,10 @@ class StreamWorker:
         settings = c.settings(
             pack.name, analyser.detector.config.input_long_side, pack.fusion, face_options.detect.mode
         )
-        header = {**source_header(pack, source, settings, job.started), "run_id": job.run_id}
+        header = {
+            **source_header(pack, source, settings, job.started, job.source, analyser.detector_identity),
+            "run_id": job.run_id,
+        }
         plan = replace(job.plan, video=False) if point is not None else job.plan
         basic = ScoreColumns.of(pack.members)
         sinks = SinkSet(
@@ -80,8 +79,9 @@ class StreamWorker:
         )
         lost = _log_restart(sinks, job, source)
         faces = SourceFaces(face_options, look_ahead=not source.live, independent=source.independent)
-        report = run_source(analyser, source, faces, sinks, self._count, c.policy, self._stop.is_set)
+        report = run_source(analyser, source, faces, sinks, self._count, job.source.policy, self._stop.is_set)
         analyser.close()
+        report.images = job.source.image_mode
         report.faults = _faults(point, lost, scorer, self.node())
         if point is not None:
             _recount(report, job)
@@ -89,21 +89,6 @@ class StreamWorker:
 
     def _count(self, frames: int) -> None:
         self._frames = frames
-
-
-def _pack(name: str, fusion: str) -> Pack:
-    pack = load_pack(name)
-    return replace(pack, fusion=fusion) if fusion != "pack" else pack
-
-
-def _open_source(job: SourceJob) -> FrameSource:
-    c = job.config
-    stream = StreamOptions(c.transport, c.timeout, c.timeout, c.reconnect_limit)
-    sources = open_sources(job.spec, [], stream, recursive=c.recursive, images=c.images)
-    for i, other in enumerate(sources):
-        if i != job.index:
-            other.close()
-    return sources[job.index]
 
 
 def _log_restart(sinks: SinkSet, job: SourceJob, source: FrameSource) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import importlib
+import dataclasses
 import logging
 import os
 from pathlib import Path
@@ -14,8 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .. import PRODUCER
-from ..faces.detector_config import DETECTORS
-from ..run.config import DETECT_MODES, FUSIONS, PRECISIONS, TRANSPORTS, RunConfig
+from ..face_common.detector_config import DETECTORS
+from ..run.config import DETECT_MODES, FUSIONS, PRECISIONS, TRANSPORTS, ConfigError, RunConfig
 from ..run.queues import POLICIES
 from ..run.source_list import read_source_list
 from ..run.summary import RunSummary
@@ -24,6 +24,8 @@ from ..sources.images import IMAGE_MODES
 log = logging.getLogger("cer_live")
 TOKEN_ENV = "CER_LIVE_SERVE_TOKEN"  # read when the command runs, never at import
 HELP = "analyse videos, images, folders, webcams or RTSP/HTTP streams"
+# Every default is RunConfig's own, written once there.
+D = {f.name: f.default for f in dataclasses.fields(RunConfig) if f.default is not dataclasses.MISSING}
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
@@ -45,14 +47,16 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     )
     run.add_argument("--recursive", action="store_true", help="also read media in subfolders of a folder SOURCE")
     run.add_argument(
-        "--images", choices=IMAGE_MODES, default="auto",
+        "--images", choices=IMAGE_MODES, default=D["images"],
         help="a folder of images: independent photos (an annotated picture each) or one sequence (numbered frames: tracks, a video); auto decides (default)",
     )  # fmt: skip
-    run.add_argument("--pack", default="default", help="model pack name or folder (default: default)")
+    run.add_argument("--pack", default=D["pack"], help="model pack name or folder (default: %(default)s)")
     run.add_argument("--protagonist", action="store_true", help="keep only the largest face in each frame")
     run.add_argument("--no-video", action="store_true", help="skip the annotated video or pictures (faster)")
-    run.add_argument("--smooth", default="ema:0.4", help="ema[:alpha], window[:frames] or none (default ema:0.4)")
-    run.add_argument("--fallback-age", type=int, default=12, help="frames a face may be borrowed across (0 = off)")
+    run.add_argument("--smooth", default=D["smooth"], help="ema[:alpha], window[:frames] or none (default %(default)s)")
+    run.add_argument(
+        "--fallback-age", type=int, default=D["fallback_age"], help="frames a face may be borrowed across (0 = off)"
+    )
     run.add_argument(
         "--detector",
         choices=DETECTORS,
@@ -72,36 +76,41 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     run.add_argument(
         "--detect",
         choices=DETECT_MODES,
-        default="auto",
-        help="auto: re-detect known faces in regions, scan the whole frame every --full-every frames and cheaply in between; full: the whole frame every frame (default auto)",
+        default=D["detect"],
+        help="auto: re-detect known faces in regions, scan the whole frame every --full-every frames and cheaply in between; full: the whole frame every frame (default %(default)s)",
     )
     run.add_argument(
         "--full-every",
         type=int,
-        default=24,
-        help="with --detect auto: frames between full-resolution scans (default 24)",
-    )
-    run.add_argument("--threads", type=int, default=2, help="inference threads per model (default 2)")
-    run.add_argument(
-        "--backend", default="auto", help="members' engine: auto, onnxruntime (ort), tensorrt (trt) or torch"
-    )
-    run.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
-    run.add_argument(
-        "--precision", choices=PRECISIONS, default="auto", help="members' precision (auto: fp16 on cuda, fp32 on cpu)"
+        default=D["full_every"],
+        help="with --detect auto: frames between full-resolution scans (default %(default)s)",
     )
     run.add_argument(
-        "--fusion", choices=FUSIONS, default="pack", help="how members' votes combine (default: the pack's rule)"
+        "--threads", type=int, default=D["threads"], help="inference threads per model (default %(default)s)"
+    )
+    run.add_argument(
+        "--backend", default=D["backend"], help="members' engine: auto, onnxruntime (ort), tensorrt (trt) or torch"
+    )
+    run.add_argument("--device", default=D["device"], help="cpu, cuda or cuda:N")
+    run.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default=D["precision"],
+        help="members' precision (auto: fp16 on cuda, fp32 on cpu)",
+    )
+    run.add_argument(
+        "--fusion", choices=FUSIONS, default=D["fusion"], help="how members' votes combine (default: the pack's rule)"
     )
     run.add_argument(
         "--every",
         type=int,
-        default=1,
-        help="run the ensemble on a face every K source frames, carrying labels between (default 1)",
+        default=D["every"],
+        help="run the ensemble on a face every K source frames, carrying labels between (default %(default)s)",
     )
     run.add_argument(
         "--min-iou",
         type=float,
-        default=0.6,
+        default=D["min_iou"],
         help="with --every: rerun sooner when a face's box overlaps its last scored box by less than this",
     )
     run.add_argument("--stats", action="store_true", help="print per-stage latency percentiles at exit")
@@ -121,7 +130,9 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
         choices=POLICIES,
         help="frames when behind: keep all (files' default) or only the latest (live default)",
     )
-    live.add_argument("--transport", choices=TRANSPORTS, default="tcp", help="RTSP transport (default tcp)")
+    live.add_argument(
+        "--transport", choices=TRANSPORTS, default=D["transport"], help="RTSP transport (default %(default)s)"
+    )
     live.add_argument(
         "--reconnect-limit",
         type=int,
@@ -129,18 +140,24 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
         help="reconnect attempts per outage before giving up (default: never give up)",
     )
     live.add_argument(
-        "--timeout", type=float, default=5.0, help="seconds to wait for a stream to open or send a frame (default 5)"
+        "--timeout",
+        type=float,
+        default=D["timeout"],
+        help="seconds to wait for a stream to open or send a frame (default %(default)g)",
     )
     many = run.add_argument_group("many sources at once")
     many.add_argument(
         "--batch-wait",
         type=float,
-        default=8.0,
+        default=D["batch_wait_ms"],
         metavar="MS",
-        help="how long a batch waits for the other sources' frames (default 8 ms)",
+        help="how long a batch waits for the other sources' frames (default %(default)g ms)",
     )
     many.add_argument(
-        "--max-streams", type=int, default=16, help="sources analysed at once; more wait their turn (default 16)"
+        "--max-streams",
+        type=int,
+        default=D["max_streams"],
+        help="sources analysed at once; more wait their turn (default %(default)s)",
     )
     serve = run.add_argument_group("browser preview")
     serve.add_argument("--serve", metavar="[HOST:]PORT", help="serve a live preview page (default host 127.0.0.1)")
@@ -151,7 +168,19 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     )
 
 
+# RunConfig fields whose option is not simply --field-name.
+_OPTION = {"sources": "SOURCE (or --sources FILE.toml)", "batch_wait_ms": "--batch-wait", "video": "--no-video"}
+
+
 def config_from(args: argparse.Namespace) -> RunConfig:
+    """The run's config; a bad setting's error names the option that set it."""
+    try:
+        return _config(args)
+    except ConfigError as exc:
+        raise exc.named(_OPTION.get(exc.field, "--" + exc.field.replace("_", "-"))) from None
+
+
+def _config(args: argparse.Namespace) -> RunConfig:
     source_list = read_source_list(args.sources) if args.sources is not None else ()
     return RunConfig(
         sources=tuple(args.source),
@@ -218,17 +247,12 @@ class _RichProgress:
 
 
 def run(args: argparse.Namespace, err: Console) -> int:
-    from ..run.run import Run
+    from ..runners import runner_for
 
     config = config_from(args)
     progress = _RichProgress(err)
     try:
-        if config.ray is not None:
-            # By name: the runtime never imports the cluster package (nor Ray) unless asked.
-            launch = importlib.import_module("cer_live.cluster.launch")
-            summary = launch.ClusterRun(config, progress=progress).execute()
-        else:
-            summary = Run(config, progress=progress).execute()
+        summary = runner_for(config, progress).execute()
     finally:
         progress.close()
     for report in summary.sources:

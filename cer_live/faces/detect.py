@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
+from typing import Any
+
 import cv2
 import numpy as np
 
+from ..errors import BackendError
+from ..face_common.detector_config import DetectorConfig
 from ..messages import Detection
-from ..models.backends import Backend
-from .detector_config import DetectorConfig
+from ..models import backends
+from ..models.backends import Backend, BackendOptions
+from .detectors import Capabilities, ModelRef
 from .priors import decode_boxes, decode_landmarks, prior_boxes
+
+log = logging.getLogger(__name__)
 
 
 class RetinaFaceDetector:
-    def __init__(self, backend: Backend, config: DetectorConfig) -> None:
+    kind = "retinaface"
+    capabilities = Capabilities(regions=True, mixed_sizes=True, landmarks=True, pose=False)
+
+    def __init__(self, backend: Backend, config: DetectorConfig, models: tuple[ModelRef, ...] = ()) -> None:
         self._backend = backend
         self.config = config
+        self.models = models
         self._mean = np.asarray(config.mean_bgr, np.float32)
 
     @property
@@ -125,3 +138,23 @@ class RetinaFaceDetector:
                 )
             )
         return tuple(found)
+
+
+def retinaface_from_pack(pack: Any, engine_options: BackendOptions, config: DetectorConfig) -> RetinaFaceDetector:
+    """The pack's RetinaFace model (checked against the pack's sha256 as it loads)."""
+    model = ModelRef(getattr(pack.detector.model, "label", "detector.onnx"), pack.detector.sha256)
+    return RetinaFaceDetector(_backend(pack, engine_options), config, (model,))
+
+
+def _backend(pack: Any, engine_options: BackendOptions) -> Backend:
+    """The detector takes any frame size, which fixed-profile engines cannot; ONNX Runtime
+    (CPU or CUDA) runs it whatever backend the members use, and always in fp32."""
+    options = replace(engine_options, precision="fp32")
+    try:
+        return backends.create("onnxruntime", pack.detector.model, options, label="detector")
+    except BackendError as exc:
+        if not options.device.startswith("cuda"):
+            raise
+        # Members on TensorRT or torch need no onnxruntime-gpu; the small detector runs well on the CPU.
+        log.warning("detector on the CPU: %s", exc)
+        return backends.create("onnxruntime", pack.detector.model, replace(options, device="cpu"), label="detector")

@@ -42,6 +42,20 @@ class Detector(Protocol):
 
 
 @dataclass(frozen=True)
+class DetectRequest:
+    """One detector call a source's schedule asks for: images of one size, at one input size.
+
+    The analyser may serve the requests of several sources in one call (see analyser.py)."""
+
+    kind: str  # full, region or scan_low: what the call is for, and the name of its timing
+    images: tuple[np.ndarray, ...]
+    long_side: int | None  # the detector's input long side; None: its configured one
+    # May share a call with frames of other sizes (each scaled to fit one padded canvas), as
+    # `full` detection always has; auto's calls stay exact, each as its own call would answer.
+    mixed_sizes: bool = False
+
+
+@dataclass(frozen=True)
 class DetectScheduleConfig:
     mode: str = "auto"
     full_every: int = 24  # frames between full-resolution scans of the whole frame (auto)
@@ -93,31 +107,100 @@ class DetectionSchedule:
         self._frame = 0
         self._last_full: int | None = None
         self._last_low = -(10**9)
+        # The frame in progress (see begin):
+        self._request: DetectRequest | None = None
+        self._image: np.ndarray | None = None
+        self._ms: dict[str, float] = {}
+        self._dets: list[Detection] = []
+        self._kinds: list[str] = []
+        self._regions: list[Region] = []
+        self._at = 0
+        self._cut = self._changed = False
+        self._since_full: int | None = None
 
     def detect(self, image: np.ndarray, detector: Detector) -> FrameDetections:
-        timer = _Timer()
+        """The frame's detections, with this schedule's calls made one by one on `detector`."""
+        done = self.begin(image, detector.mean_bgr)
+        while done is None:
+            (request,) = self.requests()
+            t0 = time.perf_counter()
+            found = detector.detect(list(request.images), request.long_side)
+            done = self.absorb(found, (time.perf_counter() - t0) * 1000)
+        return done
+
+    def begin(self, image: np.ndarray, fill: tuple[float, float, float]) -> FrameDetections | None:
+        """Starts a frame (`fill`: the colour a region's overhang gets, the detector's zero):
+        its detections when it needs no detector call, else None, and then
+        `requests()` says which call to make and `absorb()` takes its answer, until one
+        returns the frame's detections (at most two rounds: a rescue or a cheap scan follows
+        the regions)."""
+        self._image, self._ms = image, {}
+        self._dets, self._kinds, self._regions = [], [], []
         if self.config.mode == "full":
-            dets = timer.run("full", detector, [image], self.config.full_size)[0]
-            return FrameDetections(dets, ("full",) * len(dets), False, timer.ms)
-        frame, self._frame = self._frame, self._frame + 1
-        cut, changed = self._changes(image)
-        if cut:
+            return self._ask("full", [image], self.config.full_size, mixed_sizes=True)
+        self._at, self._frame = self._frame, self._frame + 1
+        self._cut, self._changed = self._changes(image)
+        if self._cut:
             self._known = []
-        since_full = frame - self._last_full if self._last_full is not None else None
-        if cut or since_full is None or since_full >= self.config.full_every:
-            return self._full(image, detector, frame, cut, timer)
-        if changed and since_full >= self.config.rescue_gap:
-            return self._full(image, detector, frame, cut, timer)
-        dets, kinds, lost = self._regions(image, detector, timer)
-        if lost and since_full >= self.config.rescue_gap:
-            return self._full(image, detector, frame, cut, timer)
-        if changed or frame - self._last_low >= self.config.low_every:
-            self._last_low = frame
-            for det in self._new_in_low_scan(image, detector, dets, timer):
-                dets.append(det)
-                kinds.append("scan_low")
-                self._known.append(_Known(det.box))
-        return FrameDetections(tuple(dets), tuple(kinds), cut, timer.ms)
+        last = self._last_full
+        self._since_full = self._at - last if last is not None else None
+        since = self._since_full
+        if self._cut or since is None or since >= self.config.full_every:
+            return self._ask_full()
+        if self._changed and since >= self.config.rescue_gap:
+            return self._ask_full()
+        if self._known:
+            cfg = self.config
+            self._regions = [
+                region_for(k.box, cfg.region_size, cfg.region_face, cfg.region_max_scale) for k in self._known
+            ]
+            crops = [crop(image, r, cfg.region_size, fill) for r in self._regions]
+            return self._ask("region", crops, cfg.region_size)
+        return self._after_regions(lost=False)
+
+    def requests(self) -> list[DetectRequest]:
+        """The call the frame waits for (none once it is done)."""
+        return [] if self._request is None else [self._request]
+
+    def absorb(self, found: list[tuple[Detection, ...]], ms: float) -> FrameDetections | None:
+        """The answer to `requests()`, per image, and how long its call took (shared calls
+        count whole for each source they served); the frame's detections once it is done."""
+        request, self._request = self._request, None
+        assert request is not None, "absorb() without a request"
+        self._ms[f"detect_{request.kind}"] = self._ms.get(f"detect_{request.kind}", 0.0) + ms
+        if request.kind == "full":
+            return self._full_done(found[0])
+        if request.kind == "region":
+            lost = self._regions_done(found)
+            return self._after_regions(lost)
+        for det in self._new_in_low_scan(found[0]):
+            self._dets.append(det)
+            self._kinds.append("scan_low")
+            self._known.append(_Known(det.box))
+        return self._done(self._cut)
+
+    def _ask(self, kind: str, images: list[np.ndarray], long_side: int | None, mixed_sizes: bool = False) -> None:
+        self._request = DetectRequest(kind, tuple(images), long_side, mixed_sizes)
+        return None
+
+    def _ask_full(self) -> None:
+        return self._ask("full", [self._image], self.config.full_size or max(self._image.shape[:2]))
+
+    def _done(self, cut: bool) -> FrameDetections:
+        dets, kinds = tuple(self._dets), tuple(self._kinds)
+        self._image = None
+        return FrameDetections(dets, kinds, cut, self._ms)
+
+    def _after_regions(self, lost: bool) -> FrameDetections | None:
+        since = self._since_full
+        assert since is not None
+        if lost and since >= self.config.rescue_gap:
+            self._dets, self._kinds = [], []
+            return self._ask_full()
+        if self._changed or self._at - self._last_low >= self.config.low_every:
+            self._last_low = self._at
+            return self._ask("scan_low", [self._image], self.config.low_size)
+        return self._done(self._cut)
 
     def _changes(self, image: np.ndarray) -> tuple[bool, bool]:
         """(a scene cut, new content away from the known faces) since the previous frame."""
@@ -137,28 +220,25 @@ class DetectionSchedule:
         cfg = self.config
         return False, changed_away_from(since_scan, boxes, image.shape[:2], cfg.change_threshold, cfg.change_margin)
 
-    def _full(self, image: np.ndarray, detector: Detector, frame: int, cut: bool, timer: _Timer) -> FrameDetections:
-        dets = timer.run("full", detector, [image], self.config.full_size or max(image.shape[:2]))[0]
+    def _full_done(self, dets: tuple[Detection, ...]) -> FrameDetections:
+        self._dets, self._kinds = list(dets), ["full"] * len(dets)
+        if self.config.mode == "full":
+            return self._done(False)
         self._known = [_Known(d.box) for d in dets]
-        self._last_full = frame
+        self._last_full = self._at
         self._full_thumb = self._last_thumb
-        return FrameDetections(dets, ("full",) * len(dets), cut, timer.ms)
+        return self._done(self._cut)
 
-    def _regions(self, image: np.ndarray, detector: Detector, timer: _Timer) -> tuple[list[Detection], list[str], bool]:
-        """Each known face re-detected in its region (one call); and whether any was lost."""
+    def _regions_done(self, found: list[tuple[Detection, ...]]) -> bool:
+        """Each known face continued by its region's detection; whether any was lost."""
         cfg = self.config
-        if not self._known:
-            return [], [], False
-        regions = [region_for(k.box, cfg.region_size, cfg.region_face, cfg.region_max_scale) for k in self._known]
-        crops = [crop(image, r, cfg.region_size, detector.mean_bgr) for r in regions]
-        found = timer.run("region", detector, crops, cfg.region_size)
         picked: list[Detection | None] = [
-            _continuation(k.box, r, f, cfg.match_iou) for k, r, f in zip(self._known, regions, found, strict=False)
+            _continuation(k.box, r, f, cfg.match_iou) for k, r, f in zip(self._known, self._regions, found, strict=True)
         ]
         keep = _dedupe([d for d in picked if d is not None])
         lost = False
         survivors = []
-        for known, det in zip(self._known, picked, strict=False):
+        for known, det in zip(self._known, picked, strict=True):
             if det is not None and det in keep:
                 survivors.append(_Known(det.box))
             elif det is None:
@@ -166,20 +246,19 @@ class DetectionSchedule:
                 if known.missed < cfg.max_missed:
                     survivors.append(_Known(known.box, known.missed + 1))
         self._known = survivors
-        return keep, ["region"] * len(keep), lost
+        self._dets, self._kinds = keep, ["region"] * len(keep)
+        return lost
 
-    def _new_in_low_scan(
-        self, image: np.ndarray, detector: Detector, dets: list[Detection], timer: _Timer
-    ) -> list[Detection]:
+    def _new_in_low_scan(self, scan: tuple[Detection, ...]) -> list[Detection]:
         """Faces of a cheap whole-frame scan that no known face accounts for."""
         cfg = self.config
-        scan = timer.run("scan_low", detector, [image], cfg.low_size)[0]
         if not scan:
             return []
+        image = self._image
         scale = min(1.0, cfg.low_size / max(image.shape[:2]))
         # A face under 16 input pixels is guesswork at this size; the full scans find it.
         scan = tuple(d for d in scan if (d.box[3] - d.box[1]) * scale >= 16)
-        known = np.array([k.box for k in self._known] + [d.box for d in dets], np.float64).reshape(-1, 4)
+        known = np.array([k.box for k in self._known] + [d.box for d in self._dets], np.float64).reshape(-1, 4)
         boxes = np.array([d.box for d in scan], np.float64).reshape(-1, 4)
         overlap = iou_matrix(boxes, known).max(axis=1) if len(known) else np.zeros(len(boxes))
         return [d for d, o in zip(scan, overlap, strict=False) if o < cfg.match_iou]
@@ -206,18 +285,3 @@ def _dedupe(dets: list[Detection], threshold: float = 0.5) -> list[Detection]:
         if not kept or iou_matrix(boxes[i : i + 1], boxes[kept]).max() < threshold:
             kept.append(i)
     return [dets[i] for i in sorted(kept)]
-
-
-class _Timer:
-    """Detector calls, timed per kind (they land in the run's per-stage latency figures)."""
-
-    def __init__(self) -> None:
-        self.ms: dict[str, float] = {}
-
-    def run(
-        self, kind: str, detector: Detector, images: list[np.ndarray], long_side: int | None
-    ) -> list[tuple[Detection, ...]]:
-        t0 = time.perf_counter()
-        out = detector.detect(images, long_side)
-        self.ms[f"detect_{kind}"] = self.ms.get(f"detect_{kind}", 0.0) + (time.perf_counter() - t0) * 1000
-        return out

@@ -7,6 +7,7 @@ LiteRT (`ai-edge-litert`), which works with numpy 2; mediapipe itself pins numpy
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -15,10 +16,11 @@ import numpy as np
 
 from .. import samples
 from ..errors import BackendError
+from ..face_common.detector_config import DetectorConfig
 from ..install import install_hint
 from ..messages import Detection
 from . import blazeface, facemesh
-from .detector_config import DetectorConfig
+from .detectors import Capabilities, ModelRef
 from .head_pose import head_pose
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,12 @@ log = logging.getLogger(__name__)
 MESH_MODEL = "face_landmark.tflite"
 MESH_PRESENCE = 0.5  # MediaPipe's own threshold on the landmark model's face-presence score
 NMS_IOU = 0.3  # MediaPipe's suppression threshold for BlazeFace
+# The files of the mediapipe 0.10.21 wheel, by sha256: a model is run only when its bytes match.
+SHA256 = {
+    "face_detection_short_range.tflite": "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8",
+    "face_detection_full_range_sparse.tflite": "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1",
+    MESH_MODEL: "1055cb9d4a9ca8b8c688902a3a5194311138ba256bcc94e336d8373a5f30c814",
+}
 
 
 def _litert() -> type:
@@ -39,10 +47,22 @@ def _litert() -> type:
     return Interpreter
 
 
+def _checked(path: Path) -> bytes:
+    """The model's bytes, only when they are the pinned ones (a changed file never runs)."""
+    data = path.read_bytes()
+    actual, expected = hashlib.sha256(data).hexdigest(), SHA256[path.name]
+    if actual != expected:
+        raise BackendError(
+            f"'{path}' has sha256 {actual[:12]}..., not the pinned {expected[:12]}...; delete it to fetch it again"
+        )
+    return data
+
+
 def _interpreter(path: Path, threads: int):  # -> ai_edge_litert.interpreter.Interpreter
     Interpreter = _litert()
+    data = _checked(path)
     try:
-        interpreter = Interpreter(model_path=str(path), num_threads=threads)
+        interpreter = Interpreter(model_content=data, num_threads=threads)
         interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as exc:
         raise BackendError(f"cannot load {path} ({exc}); delete it to fetch it again") from exc
@@ -68,6 +88,10 @@ class _Model:
 class MediaPipeDetector:
     """Same interface as `RetinaFaceDetector`: `detect(images)` -> faces per frame, with head pose."""
 
+    # Fixed input sizes: no re-detection in small regions; each frame runs alone, whatever its size.
+    capabilities = Capabilities(regions=False, mixed_sizes=True, landmarks=True, pose=True)
+    mean_bgr = (127.5, 127.5, 127.5)  # the grey its input scaling maps to zero
+
     def __init__(self, range_: str = "full", threads: int = 2, min_face: float = 8.0) -> None:
         if range_ not in blazeface.RANGES:
             raise BackendError(f"unknown BlazeFace range '{range_}'; choose one of: {', '.join(blazeface.RANGES)}")
@@ -81,6 +105,8 @@ class MediaPipeDetector:
             nms_threshold=NMS_IOU,
             min_face=min_face,
         )
+        self.kind = "mediapipe" if range_ == "full" else f"mediapipe-{range_}"
+        self.models = (ModelRef(self.spec.model, SHA256[self.spec.model]), ModelRef(MESH_MODEL, SHA256[MESH_MODEL]))
         self._detector = _Model(samples.fetch(self.spec.model), threads, 2)
         self._mesh = _Model(samples.fetch(MESH_MODEL), threads, 2)
 
@@ -91,6 +117,9 @@ class MediaPipeDetector:
         """Faces per frame; each frame runs on its own (the models take one image at a time).
         `long_side` is ignored: BlazeFace and FaceMesh have fixed input sizes."""
         return [self._detect_one(image) for image in images]
+
+    def detect_many(self, images: list[np.ndarray]) -> list[tuple[Detection, ...]]:
+        return self.detect(images)
 
     def _detect_one(self, image: np.ndarray) -> tuple[Detection, ...]:
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)

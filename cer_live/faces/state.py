@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..messages import Detection, FaceResult, FaceScores, Frame, FrameResult
+from ..messages import Detection, FaceResult, FaceScores, Frame, FrameResult, timings
 from .detect_schedule import DetectionSchedule, DetectScheduleConfig, FrameDetections
 from .fallback import NearestFaceFallback
 from .schedule import ScheduleConfig, Scheduler
@@ -72,7 +72,7 @@ class SourceFaces:
         """Tracks, scores (only the faces that are due), smooths; returns the results now final."""
         pending = self.plan(frame, found)
         fresh, score_ms = score(frame.image, pending.due_detections)
-        return self.finish(pending, fresh, {**stage_ms, **score_ms})
+        return self.finish(pending, fresh, timings(stage_ms, score_ms))
 
     def plan(self, frame: Frame, found: FrameDetections) -> Pending:
         """Tracks the frame's faces and says which are due for scoring; `finish` takes their scores.
@@ -106,7 +106,7 @@ class SourceFaces:
             ok = self._pose_ok(det)
             smoothed = self._smooth(tid, scores) if ok else self._held(tid, scores)
             faces.append(FaceResult(tid, det, scores, smoothed, protagonist=i == lead, fresh=run, pose_ok=ok, det=kind))
-        stage = {**stage_ms, "track": pending.track_ms, "post": (time.perf_counter() - t0) * 1000}
+        stage = timings(stage_ms, {"track": pending.track_ms, "post": (time.perf_counter() - t0) * 1000})
         # The fallback still borrows across a cut (the reference recipe's nearest-frame rule);
         # such rows say so (fallback, fallback_from).
         return self.fallback.push(FrameResult(frame, tuple(faces), stage))

@@ -20,8 +20,8 @@ import numpy as np
 
 from ..classes import COMPOUND_CLASSES
 from ..errors import PackError
-from ..faces.detector_config import DETECTORS, DetectorConfig
-from ..faces.templates import TEMPLATES, loosen
+from ..face_common.detector_config import DETECTORS, DetectorConfig
+from ..face_common.templates import TEMPLATES, loosen
 from .backends.base import ModelSource
 from .basic_to_compound import BasicOutput, read_basic_output
 from .integrity import Verified, VerifiedFile, VerifiedPythonBytes

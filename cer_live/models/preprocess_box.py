@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from ..errors import PackError
-from ..faces.align import align
+from ..face_common.align import align
 from ..messages import Detection
 
 CROPS = ("aligned", "box")

@@ -9,17 +9,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..errors import BackendError
-from ..faces.detect import RetinaFaceDetector
 from ..faces.detect_schedule import FrameDetections
-from ..faces.mediapipe_detect import MediaPipeDetector
+from ..faces.detectors import DetectorNeeds, FaceDetector, identity, make_detector
 from ..faces.state import Scorer, SourceFaces
-from ..messages import Detection, FaceScores, Frame, FrameResult
-from ..models import backends
-from ..models.backends import Backend, BackendOptions
+from ..messages import Detection, FaceScores, Frame, FrameResult, timings
+from ..models.backends import BackendOptions
 from ..models.ensemble import Ensemble
 from ..models.packs import Pack
 from .batch_stats import BatchStats
+from .detect_calls import serve_requests
 
 log = logging.getLogger(__name__)
 ManyScorer = Callable[
@@ -33,7 +31,7 @@ class AnalyserOptions:
     threads: int = 2
     device: str = "cpu"
     det_size: int | None = None  # overrides the pack's detector input long side
-    precision: str = "fp32"
+    precision: str = "auto"  # as RunConfig's: fp16 on CUDA where a member has it, else fp32
     detector: str | None = None  # None: the pack's detector.kind
 
 
@@ -55,17 +53,11 @@ class Analyser:
         # Members first: an error about the backend the user chose beats one about the detector's.
         self.ensemble = Ensemble(pack, options.backend, engine_options) if scorer is None else None
         self.score_many: ManyScorer = self.ensemble.score_many if self.ensemble is not None else _one_by_one(scorer)  # type: ignore[arg-type]
-        kind = options.detector or pack.detector.kind
-        if kind == "retinaface":
-            self.detector: RetinaFaceDetector | MediaPipeDetector = RetinaFaceDetector(
-                _detector_backend(pack, engine_options), config
-            )
-        else:
-            self.detector = MediaPipeDetector(
-                "short" if kind == "mediapipe-short" else "full", options.threads, config.min_face
-            )
+        needs = DetectorNeeds(pack, config, engine_options, options.threads)
+        self.detector: FaceDetector = make_detector(options.detector or pack.detector.kind, needs)
         # Re-detection in regions around known faces needs a detector that takes any input size.
-        self.detects_regions = isinstance(self.detector, RetinaFaceDetector)
+        self.detects_regions = self.detector.capabilities.regions
+        self.detector_calls = 0  # network calls made, over the run
         self.batches = BatchStats()  # every call of the run, whichever thread made it
         self.last_batch = (0, 0)  # (frames, faces) of the latest call
 
@@ -86,18 +78,32 @@ class Analyser:
         self.last_batch = (len(items), sum(len(p.due_detections) for p in pending))
         self.batches.add(*self.last_batch)
         return [
-            faces.finish(p, fresh, {"decode": frame.decode_ms, "detect": detect_ms, **f.stage_ms, **score_ms})
+            faces.finish(p, fresh, timings({"decode": frame.decode_ms, "detect": detect_ms}, f.stage_ms, score_ms))
             for (frame, faces), p, f, fresh in zip(items, pending, found, scored, strict=False)
         ]
 
     def _detect(self, items: list[tuple[Frame, SourceFaces]]) -> list[FrameDetections]:
-        """Whole frames of several sources in one network call where every source detects in
-        full; otherwise each source's own schedule picks its calls (regions, scans)."""
-        if len(items) > 1 and self.detects_regions and all(f.detection.config.mode == "full" for _, f in items):
-            assert isinstance(self.detector, RetinaFaceDetector)
-            many = self.detector.detect_many([frame.image for frame, _ in items])
-            return [FrameDetections(d, ("full",) * len(d)) for d in many]
-        return [faces.detection.detect(frame.image, self.detector) for frame, faces in items]
+        """Every source's schedule asks for the calls its frame needs (the whole frame, regions
+        around known faces, a cheap scan); each round, the calls of every source that can share
+        one are made as one network call, so that sources in step cost one call, not one each."""
+        mean = self.detector.mean_bgr
+        done: list[FrameDetections | None] = [faces.detection.begin(frame.image, mean) for frame, faces in items]
+        while True:
+            asking = [
+                (i, r) for i, (_, faces) in enumerate(items) if done[i] is None for r in faces.detection.requests()
+            ]
+            if not asking:
+                break
+            answers, calls = serve_requests(self.detector, [r for _, r in asking])
+            self.detector_calls += calls
+            for (i, _), (found, ms) in zip(asking, answers, strict=True):
+                done[i] = items[i][1].detection.absorb(found, ms)
+        return [d for d in done if d is not None]
+
+    @property
+    def detector_identity(self) -> dict[str, object]:
+        """The front end that ran and its models' hashes, for the outputs' headers."""
+        return identity(self.detector)
 
     def close(self) -> None:
         if self.ensemble is not None:
@@ -120,17 +126,3 @@ def _one_by_one(scorer: Scorer) -> ManyScorer:
         return scored, timing
 
     return score_many
-
-
-def _detector_backend(pack: Pack, engine_options: BackendOptions) -> Backend:
-    """The detector takes any frame size, which fixed-profile engines cannot; ONNX Runtime
-    (CPU or CUDA) runs it whatever backend the members use, and always in fp32."""
-    options = replace(engine_options, precision="fp32")
-    try:
-        return backends.create("onnxruntime", pack.detector.model, options, label="detector")
-    except BackendError as exc:
-        if not options.device.startswith("cuda"):
-            raise
-        # Members on TensorRT or torch need no onnxruntime-gpu; the small detector runs well on the CPU.
-        log.warning("detector on the CPU: %s", exc)
-        return backends.create("onnxruntime", pack.detector.model, replace(options, device="cpu"), label="detector")

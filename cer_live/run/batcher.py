@@ -17,9 +17,9 @@ import queue
 import threading
 import time
 
-from ..messages import Frame
+from ..messages import END, End, Failure, Frame, Results
 from .analyser import Analyser
-from .pipeline import _END, Lane, _Failure, _Results
+from .pipeline import Lane
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,8 @@ class Batcher:
             if failure is None:
                 self._lanes.append(lane)
         if failure is not None:  # the models failed earlier: this lane ends at once, told why
-            lane.q2.put(_Failure(failure), lane.abandon)
-            lane.q2.put(_END, lane.abandon)
+            lane.q2.put(Failure(failure), lane.abandon)
+            lane.q2.put(END, lane.abandon)
         self._ring()
 
     def start(self) -> None:
@@ -79,7 +79,7 @@ class Batcher:
             size = self.analyser.last_batch
             for (lane, _), result in zip(batch, results, strict=False):
                 lane.batches.add(*size)
-                lane.q2.put(_Results(tuple(result)), lane.abandon)
+                lane.q2.put(Results(tuple(result)), lane.abandon)
 
     def _collect(self) -> list[tuple[Lane, Frame]]:
         """At most one frame per lane: returns when every lane has offered one, or `wait_s` after the first."""
@@ -120,13 +120,15 @@ class Batcher:
                 item = lane.q1.get(timeout=0)
             except queue.Empty:
                 return None
-            if isinstance(item, Frame):
-                self._last_frame[id(lane)] = time.monotonic()
-                return item
-            if item is _END:
-                self._end(lane)
-                return None
-            lane.q2.put(item, lane.abandon)
+            match item:
+                case Frame():
+                    self._last_frame[id(lane)] = time.monotonic()
+                    return item
+                case End():
+                    self._end(lane)
+                    return None
+                case _:  # status events and failures pass on in order
+                    lane.q2.put(item, lane.abandon)
 
     def _end(self, lane: Lane) -> None:
         """Held frames released (the fallback's look-ahead), then the end marker."""
@@ -135,10 +137,10 @@ class Batcher:
                 self._lanes.remove(lane)
         self._last_frame.pop(id(lane), None)
         try:
-            lane.q2.put(_Results(tuple(lane.faces.flush())), lane.abandon)
+            lane.q2.put(Results(tuple(lane.faces.flush())), lane.abandon)
         except BaseException as exc:
-            lane.q2.put(_Failure(exc), lane.abandon)
-        lane.q2.put(_END, lane.abandon)
+            lane.q2.put(Failure(exc), lane.abandon)
+        lane.q2.put(END, lane.abandon)
 
     def _fail_all(self, exc: BaseException) -> None:
         log.error("the shared analyser failed: %s", exc)
@@ -148,5 +150,5 @@ class Batcher:
         for lane in lanes:
             lane.halt.set()
             lane.source.stop()
-            lane.q2.put(_Failure(exc), lane.abandon)
-            lane.q2.put(_END, lane.abandon)
+            lane.q2.put(Failure(exc), lane.abandon)
+            lane.q2.put(END, lane.abandon)

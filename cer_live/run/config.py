@@ -8,15 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CerLiveError
+from ..face_common.detector_config import DETECTORS
 from ..faces.detect_schedule import MODES as DETECT_MODES
 from ..faces.detect_schedule import DetectScheduleConfig
-from ..faces.detector_config import DETECTORS
 from ..faces.schedule import ScheduleConfig
 from ..faces.smooth import SmoothingConfig
 from ..faces.state import FaceOptions
 from ..models import backends
 from ..serve.address import ServeAddress, check_token, parse_serve
 from ..sources.images import IMAGE_MODES
+from ..sources.stream import StreamOptions
 from .queues import POLICIES
 from .source_list import TRANSPORTS, SourceEntry
 
@@ -25,8 +26,20 @@ PRECISIONS = ("auto", "fp32", "fp16")
 _DEVICE = re.compile(r"^(cpu|cuda(:\d+)?)$")
 
 
-def _bad(option: str, value: object, fix: str) -> CerLiveError:
-    return CerLiveError(f"bad {option} {value}; {fix}")
+class ConfigError(CerLiveError):
+    """A bad setting, named by its RunConfig field; the command line names its option instead."""
+
+    def __init__(self, field: str, template: str) -> None:
+        self.field, self.template = field, template  # `template` holds "{field}" where the name goes
+        super().__init__(template.format(field=field))
+
+    def named(self, name: str) -> CerLiveError:
+        """The same error, with the setting called `name` (an option such as '--max-streams')."""
+        return CerLiveError(self.template.format(field=name))
+
+
+def _bad(field: str, value: object, fix: str) -> ConfigError:
+    return ConfigError(field, f"bad {{field}} {value}; {fix}")
 
 
 @dataclass(frozen=True)
@@ -39,24 +52,26 @@ class RunConfig:
     protagonist: bool = False
     video: bool = True
     smooth: str = "ema:0.4"
-    fallback_age: int = 12
+    fallback_age: int = FaceOptions.fallback_age
     det_size: int | None = None
     detector: str | None = None  # None: the pack's detector.kind
     max_yaw: float | None = None  # faces turned further (degrees) keep their label out of the smoothed track
-    detect: str = "auto"  # auto: regions around known faces + periodic scans; full: whole frame every frame
-    full_every: int = 24  # auto: frames between full-resolution scans of the whole frame
+    detect: str = (
+        DetectScheduleConfig.mode
+    )  # auto: regions around known faces + periodic scans; full: whole frame every frame
+    full_every: int = DetectScheduleConfig.full_every  # auto: frames between full-resolution scans of the whole frame
     threads: int = 2
     backend: str = "auto"
     device: str = "cpu"
     precision: str = "auto"  # settled per member: fp16 on CUDA where the member has it
     fusion: str = "pack"
-    every: int = 1
-    min_iou: float = 0.6
+    every: int = ScheduleConfig.every
+    min_iou: float = ScheduleConfig.min_iou
     show: bool | None = None  # None: on for live sources when a display exists
     policy: str | None = None  # None: 'latest' for live sources, 'all' for files
-    transport: str = "tcp"
+    transport: str = StreamOptions.transport
     reconnect_limit: int | None = None
-    timeout: float = 5.0
+    timeout: float = StreamOptions.open_timeout_s
     overwrite: bool = False
     recursive: bool = False
     images: str = "auto"  # a folder of images: auto, sequence (one video) or independent (photos)
@@ -86,46 +101,47 @@ class RunConfig:
 
     def _check_numbers(self) -> None:
         if not self.sources and not self.source_list:
-            raise CerLiveError(
-                "no SOURCE given; name a video, an image, a folder, a webcam or a stream URL (or --sources FILE.toml)"
-            )
+            raise ConfigError("sources", "no {field} given; name a video, an image, a folder, a webcam or a stream URL")
         if not 0 <= self.batch_wait_ms <= 1000:
-            raise _bad("--batch-wait", self.batch_wait_ms, "give milliseconds between 0 and 1000")
+            raise _bad("batch_wait_ms", self.batch_wait_ms, "give milliseconds between 0 and 1000")
         if self.max_streams < 1:
-            raise _bad("--max-streams", self.max_streams, "give 1 or more")
+            raise _bad("max_streams", self.max_streams, "give 1 or more")
         if self.fallback_age < 0:
-            raise _bad("--fallback-age", self.fallback_age, "give 0 (off) or a number of frames")
+            raise _bad("fallback_age", self.fallback_age, "give 0 (off) or a number of frames")
         if self.det_size is not None and not 64 <= self.det_size <= 4096:
-            raise _bad("--det-size", self.det_size, "give a long side between 64 and 4096 pixels")
+            raise _bad("det_size", self.det_size, "give a long side between 64 and 4096 pixels")
         if self.max_yaw is not None and not 0 < self.max_yaw <= 90:
-            raise _bad("--max-yaw", self.max_yaw, "give degrees in (0, 90]")
+            raise _bad("max_yaw", self.max_yaw, "give degrees in (0, 90]")
         if self.full_every < 1:
-            raise _bad("--full-every", self.full_every, "give a number of frames >= 1")
+            raise _bad("full_every", self.full_every, "give a number of frames >= 1")
         if self.threads < 1:
-            raise _bad("--threads", self.threads, "give 1 or more")
+            raise _bad("threads", self.threads, "give 1 or more")
         if self.reconnect_limit is not None and self.reconnect_limit < 0:
-            raise _bad("--reconnect-limit", self.reconnect_limit, "give 0 or more attempts")
+            raise _bad("reconnect_limit", self.reconnect_limit, "give 0 or more attempts")
         if self.timeout <= 0:
-            raise _bad("--timeout", self.timeout, "give seconds > 0")
+            raise _bad("timeout", self.timeout, "give seconds > 0")
         if self.every < 1 or not 0.0 <= self.min_iou <= 1.0:
-            raise CerLiveError(f"bad --every {self.every} / --min-iou {self.min_iou}; give K >= 1 and an IoU in [0, 1]")
+            raise ConfigError(
+                "every" if self.every < 1 else "min_iou",
+                f"bad {{field}} {self.every if self.every < 1 else self.min_iou}; give K >= 1 and an IoU in [0, 1]",
+            )
 
     def _check_choices(self) -> None:
         if not _DEVICE.match(self.device):
-            raise _bad("--device", f"'{self.device}'", "give cpu, cuda or cuda:N")
+            raise _bad("device", f"'{self.device}'", "give cpu, cuda or cuda:N")
         for option, value, choices in (
-            ("--precision", self.precision, PRECISIONS),
-            ("--fusion", self.fusion, FUSIONS),
-            ("--transport", self.transport, TRANSPORTS),
-            ("--images", self.images, IMAGE_MODES),
-            ("--detect", self.detect, DETECT_MODES),
+            ("precision", self.precision, PRECISIONS),
+            ("fusion", self.fusion, FUSIONS),
+            ("transport", self.transport, TRANSPORTS),
+            ("images", self.images, IMAGE_MODES),
+            ("detect", self.detect, DETECT_MODES),
         ):
             if value not in choices:
                 raise _bad(option, f"'{value}'", f"choose one of: {', '.join(choices)}")
         if self.detector is not None and self.detector not in DETECTORS:
-            raise _bad("--detector", f"'{self.detector}'", f"choose one of: {', '.join(DETECTORS)}")
+            raise _bad("detector", f"'{self.detector}'", f"choose one of: {', '.join(DETECTORS)}")
         if self.policy is not None and self.policy not in POLICIES:
-            raise _bad("--policy", f"'{self.policy}'", f"choose one of: {', '.join(POLICIES)}")
+            raise _bad("policy", f"'{self.policy}'", f"choose one of: {', '.join(POLICIES)}")
 
     @property
     def entries(self) -> tuple[SourceEntry, ...]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..atomic import write_text
 from ..errors import OutputError
@@ -26,6 +26,21 @@ from ..sinks.video import AnnotatedVideoSink
 from ..sources.base import FrameSource
 
 SUMMARY = "summary.json"
+
+
+class Planned(Protocol):
+    """What output planning needs of a source (a planned `SourceSpec` or an open source)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def files(self) -> tuple[Path, ...]: ...
+
+    @property
+    def independent(self) -> bool: ...
+
+
 # kind -> file name suffix; the annotated video goes last (it is the one --no-video drops)
 _KINDS = {"jsonl": ".jsonl", "csv": ".csv", "faces_csv": ".faces.csv", "mp4": ".mp4"}
 
@@ -70,7 +85,7 @@ class OutputPlan:
         ]
 
 
-def picture_names(out_dir: Path, stem: str, source: FrameSource) -> dict[str, Path]:
+def picture_names(out_dir: Path, stem: str, source: Planned) -> dict[str, Path]:
     """One annotated picture per input image, in the input's format: `OUT/NAME.ext` for a
     single image, `OUT/NAME/<file name>` for a folder (names in one folder never clash).
     Keys are the frames' names, which the source makes from its own name."""
@@ -80,7 +95,7 @@ def picture_names(out_dir: Path, stem: str, source: FrameSource) -> dict[str, Pa
     return {f"{source.name}/{p.name}": out_dir / stem / p.name for p in images}
 
 
-def plan_outputs(out_dir: Path, sources: list[FrameSource], video: bool, overwrite: bool) -> OutputPlan:
+def plan_outputs(out_dir: Path, sources: Sequence[Planned], video: bool, overwrite: bool) -> OutputPlan:
     stems = tuple(unique_names(s.name for s in sources))
     pictures = {stem: picture_names(out_dir, stem, s) for stem, s in zip(stems, sources, strict=False) if s.independent}
     plan = OutputPlan(out_dir, stems, video, pictures)

@@ -16,11 +16,11 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ..errors import CerLiveError, OutputError
 from ..faces.state import SourceFaces
-from ..messages import Frame, FrameResult, StatusEvent
+from ..messages import END, End, Failure, Frame, FrameResult, QueueItem, Results, StatusEvent
 from ..sinks.base import SinkSet
 from ..sinks.records import event_record
 from ..sources.base import FrameSource
@@ -32,23 +32,8 @@ from .report import SourceReport
 
 log = logging.getLogger(__name__)
 
-_END = object()  # end of stream marker passed through both queues
 _POLL_S = 0.1  # how often blocked threads look at the stop flag
 _JOIN_S = 5.0
-
-
-@dataclass(frozen=True)
-class _Failure:
-    """An exception raised in a worker thread, carried to the calling thread."""
-
-    error: BaseException
-
-
-@dataclass(frozen=True)
-class _Results:
-    """The frames the face state released for one input frame (the fallback may hold some)."""
-
-    results: tuple[FrameResult, ...]
 
 
 def _capture(source: FrameSource, q: FrameQueue, halt: threading.Event, abandon: threading.Event, latest: bool) -> None:
@@ -62,9 +47,9 @@ def _capture(source: FrameSource, q: FrameQueue, halt: threading.Event, abandon:
             elif not q.put(item, abandon):
                 break
     except BaseException as exc:  # carried to the caller, which reports it
-        q.put(_Failure(exc), abandon)
+        q.put(Failure(exc), abandon)
     finally:
-        q.put(_END, abandon)
+        q.put(END, abandon)
         source.close()
 
 
@@ -77,17 +62,19 @@ def _analyse(lane: Lane, analyser: Analyser) -> None:
                 item = q_in.get(timeout=_POLL_S)
             except queue.Empty:
                 continue
-            if isinstance(item, Frame):
-                item = _Results(tuple(analyser.analyse(item, faces)))
-                lane.batches.add(*analyser.last_batch)
-            elif item is _END:
-                q_out.put(_Results(tuple(faces.flush())), abandon)
-            q_out.put(item, abandon)
-            if item is _END:
+            out: QueueItem = item
+            match item:
+                case Frame():
+                    out = Results(tuple(analyser.analyse(item, faces)))
+                    lane.batches.add(*analyser.last_batch)
+                case End():
+                    q_out.put(Results(tuple(faces.flush())), abandon)
+            q_out.put(out, abandon)
+            if isinstance(out, End):
                 return
     except BaseException as exc:
-        q_out.put(_Failure(exc), abandon)
-        q_out.put(_END, abandon)
+        q_out.put(Failure(exc), abandon)
+        q_out.put(END, abandon)
 
 
 def _log_event(event: StatusEvent) -> None:
@@ -277,16 +264,19 @@ def _drain(
             item = q2.get(timeout=_POLL_S)
         except queue.Empty:
             continue
-        if item is _END:
-            return failure
-        if isinstance(item, _Failure):
-            failure = failure or item.error
-        elif isinstance(item, StatusEvent):
-            _log_event(item)
-            report.events.append(event_record(item))
-            sinks.event(event_record(item))
-        elif isinstance(item, _Results):
-            emitter.emit(item.results)
+        match item:
+            case End():
+                return failure
+            case Failure(error=error):
+                failure = failure or error
+            case StatusEvent():
+                _log_event(item)
+                report.events.append(event_record(item))
+                sinks.event(event_record(item))
+            case Results(results=results):
+                emitter.emit(results)
+            case _:
+                raise TypeError(f"unexpected item on a writer queue: {type(item).__name__}")
 
 
 def _shutdown(source: FrameSource, workers: list[threading.Thread], abandon: threading.Event) -> None:

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..messages import Frame
+from ..messages import Frame, QueueItem
 
 POLICIES = ("all", "latest")
 
@@ -24,11 +24,11 @@ class FrameQueue:
             raise ValueError("a frame queue needs room for at least one item")
         self.maxsize = maxsize
         self.dropped = 0  # frames dropped by put_latest, over the queue's life
-        self._items: deque[object] = deque()
+        self._items: deque[QueueItem] = deque()
         self._changed = threading.Condition()
         self.on_put: Callable[[], None] | None = None  # rung after each put: a consumer serving many queues
 
-    def put(self, item: object, stop: threading.Event, poll_s: float = 0.1) -> bool:
+    def put(self, item: QueueItem, stop: threading.Event, poll_s: float = 0.1) -> bool:
         """Waits for room; False if `stop` was set first (the item was not queued)."""
         with self._changed:
             while len(self._items) >= self.maxsize:
@@ -60,7 +60,7 @@ class FrameQueue:
         if self.on_put is not None:
             self.on_put()
 
-    def get(self, timeout: float) -> object:
+    def get(self, timeout: float) -> QueueItem:
         """The oldest item; queue.Empty if none came within `timeout` seconds."""
         with self._changed:
             if not self._items and not self._changed.wait_for(lambda: bool(self._items), timeout):

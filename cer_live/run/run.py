@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
@@ -19,19 +19,19 @@ from ..errors import CerLiveError
 from ..faces.state import FaceOptions, SourceFaces
 from ..install import install_hint
 from ..messages import FrameResult
-from ..models.packs import Pack, load_pack
+from ..models.packs import Pack
 from ..sinks.base import Sink, SinkSet
 from ..sinks.faces_csv import ScoreColumns
 from ..sinks.window import LiveWindow, check_display, has_display
-from ..sources import StreamOptions, open_sources
 from ..sources.base import FrameSource
-from ..sources.images import ImageSequenceSource
-from .analyser import Analyser, AnalyserOptions
+from .analyser import Analyser
 from .batcher import Batcher
+from .build import analyser_for, load_run_pack
 from .config import RunConfig
 from .multi import OUT_QUEUE, run_lanes
 from .outputs import SUMMARY, OutputPlan, open_sinks, plan_outputs, prepare_out_dir, unique_names, write_json
 from .pipeline import Lane, announce_once, run_source
+from .plan import SourceSpec, plan_sources
 from .report import SourceReport
 from .signals import StopRequests
 from .summary import RunSummary
@@ -62,12 +62,12 @@ class _CallbackSink(Sink):
 @dataclass
 class _Opened:
     pack: Pack
-    sources: list[FrameSource]
-    policies: list[str | None]  # per source: its list entry's, else the run's
+    specs: list[SourceSpec]  # planned; each is opened by its lane
     stems: list[str]
     show: bool
     plan: OutputPlan | None
     preview: Any = None  # the browser preview's server, when --serve
+    detector: dict[str, Any] | None = None  # the front end that runs and its models' hashes
 
 
 class Run:
@@ -91,14 +91,10 @@ class Run:
         t0 = time.perf_counter()
         with StopRequests() as stopping:
             opened = self._open()
-            try:
-                analyser = self._analyser(opened.pack)
-            except BaseException:
-                _close_all(opened.sources)
-                raise
+            analyser = self._analyser(opened.pack)
+            opened.detector = analyser.detector_identity
             try:
                 if stopping.requested:  # Ctrl-C while the models loaded: stop before writing anything
-                    _close_all(opened.sources)
                     raise KeyboardInterrupt
                 faces = self.config.faces_for(analyser.detects_regions)
                 settings = self.config.settings(
@@ -121,60 +117,25 @@ class Run:
         return summary
 
     def _open(self) -> _Opened:
-        """Every check that needs no engine; nothing is written here."""
+        """Every check that needs no engine; nothing is written, and no source is left open."""
         c = self.config
-        pack = load_pack(c.pack)
-        if c.fusion != "pack":
-            pack = replace(pack, fusion=c.fusion)
-        untrained = [m["name"] for m in pack.manifest.get("members", []) if m.get("trained") is False]
-        if untrained:
-            log.warning(
-                "pack '%s' has untrained members (%s): its labels are meaningless", pack.name, ", ".join(untrained)
-            )
+        pack = load_run_pack(c)
         if c.show:
             check_display(c.out is not None)
-        sources, policies = self._sources()
-        try:
-            if c.show and len(sources) > 1:
-                # The window's toolkit wants the main thread, and several sources write from threads of their own.
-                raise CerLiveError(
-                    f"--show takes one source and {len(sources)} were given; watch several in a browser with --serve PORT"
-                )
-            show = c.show if c.show is not None else len(sources) == 1 and sources[0].live and has_display()
-            if c.out is None and not show and c.serve is None:
-                raise CerLiveError(
-                    "nothing to write to: give --out DIR for files, --show for a live window or --serve PORT for a browser"
-                )
-            plan = plan_outputs(c.out, sources, c.video, c.overwrite) if c.out is not None else None
-        except BaseException:
-            _close_all(sources)
-            raise
-        stems = list(plan.stems) if plan is not None else unique_names(s.name for s in sources)
-        return _Opened(pack, sources, policies, stems, show, plan)
-
-    def _sources(self) -> tuple[list[FrameSource], list[str | None]]:
-        """Every source opened (and checked), with its frame policy; a list entry's name becomes its stem."""
-        c = self.config
-        sources: list[FrameSource] = []
-        policies: list[str | None] = []
-        try:
-            for entry in c.entries:
-                warnings: list[str] = []
-                stream = StreamOptions(
-                    entry.transport or c.transport, entry.timeout or c.timeout, entry.timeout or c.timeout,
-                    entry.reconnect_limit if entry.reconnect_limit is not None else c.reconnect_limit,
-                )  # fmt: skip
-                opened = open_sources(entry.spec, warnings, stream, recursive=c.recursive, images=c.images)
-                policies.extend([entry.policy or c.policy] * len(opened))
-                if entry.name is not None:
-                    _rename(opened, entry.name)
-                for warning in warnings:
-                    log.warning(warning)
-                sources.extend(opened)
-        except BaseException:
-            _close_all(sources)
-            raise
-        return sources, policies
+        specs = plan_sources(c)
+        if c.show and len(specs) > 1:
+            # The window's toolkit wants the main thread, and several sources write from threads of their own.
+            raise CerLiveError(
+                f"--show takes one source and {len(specs)} were given; watch several in a browser with --serve PORT"
+            )
+        show = c.show if c.show is not None else len(specs) == 1 and specs[0].live and has_display()
+        if c.out is None and not show and c.serve is None:
+            raise CerLiveError(
+                "nothing to write to: give --out DIR for files, --show for a live window or --serve PORT for a browser"
+            )
+        plan = plan_outputs(c.out, specs, c.video, c.overwrite) if c.out is not None else None
+        stems = list(plan.stems) if plan is not None else unique_names(s.name for s in specs)
+        return _Opened(pack, specs, stems, show, plan)
 
     def _preview(self, opened: _Opened) -> Any:
         address = self.config.serve_address
@@ -187,11 +148,10 @@ class Run:
                 f"--serve needs the serve extra ({exc.name} is missing); {install_hint('serve')}"
             ) from None
 
-        return start_preview(address, self.config.serve_token, opened.stems, [s.label for s in opened.sources])
+        return start_preview(address, self.config.serve_token, opened.stems, [s.label for s in opened.specs])
 
     def _analyser(self, pack: Pack) -> Analyser:
-        c = self.config
-        return Analyser(pack, AnalyserOptions(c.backend, c.threads, c.device, c.det_size, c.precision, c.detector))
+        return analyser_for(self.config, pack)
 
     def _run_all(
         self,
@@ -202,40 +162,41 @@ class Run:
         started: str,
         stop: Callable[[], bool],
     ) -> list[SourceReport]:
-        if len(opened.sources) > 1:
+        if len(opened.specs) > 1:
             return self._run_concurrently(opened, analyser, face_options, settings, started, stop)
         reports: list[SourceReport] = []
-        handed = 0  # sources before this index belong to their capture threads, which close them
-        try:
-            while handed < len(opened.sources) and not stop():
-                i = handed
-                sinks, faces = self._begin(opened, i, face_options, settings, started)
-                handed += 1
-                with sinks:
-                    report = run_source(
-                        analyser,
-                        opened.sources[i],
-                        faces,
-                        sinks,
-                        self._on_frame(opened.stems[i]),
-                        opened.policies[i],
-                        stop,
-                    )
-                report.images = _image_mode(opened.sources[i])
-                reports.append(report)
-        finally:
-            _close_all(opened.sources[handed:])
+        for i, spec in enumerate(opened.specs):
+            if stop():
+                break
+            source = spec.open()
+            try:
+                sinks, faces = self._begin(opened, i, source, face_options, settings, started)
+            except BaseException:
+                source.close()
+                raise
+            with sinks:  # from here on the capture thread owns (and closes) the source
+                report = run_source(analyser, source, faces, sinks, self._on_frame(opened.stems[i]), spec.policy, stop)
+            report.images = spec.image_mode
+            reports.append(report)
         return reports
 
     def _begin(
-        self, opened: _Opened, i: int, face_options: FaceOptions, settings: dict[str, Any], started: str
+        self,
+        opened: _Opened,
+        i: int,
+        source: FrameSource,
+        face_options: FaceOptions,
+        settings: dict[str, Any],
+        started: str,
     ) -> tuple[SinkSet, SourceFaces]:
         """A source's sinks and face state, made once every check has passed (so errors stand alone)."""
-        stem, source = opened.stems[i], opened.sources[i]
-        sinks = self._sinks(opened, stem, source, source_header(opened.pack, source, settings, started))
+        stem, spec = opened.stems[i], opened.specs[i]
+        sinks = self._sinks(
+            opened, stem, source, source_header(opened.pack, source, settings, started, spec, opened.detector)
+        )
         if self.progress is not None:
             self.progress.source_started(stem, source.expected_frames)
-        _say_image_mode(source)
+        _say_image_mode(spec)
         return sinks, SourceFaces(face_options, look_ahead=not source.live, independent=source.independent)
 
     def _run_concurrently(
@@ -247,33 +208,34 @@ class Run:
         started: str,
         stop: Callable[[], bool],
     ) -> list[SourceReport]:
-        """One lane per source, `max_streams` at a time, all served by one batching analyser."""
+        """One lane per source, `max_streams` at a time, all served by one batching analyser;
+        a lane opens its source when it starts, and its capture thread closes it."""
         batcher = Batcher(analyser, self.config.batch_wait_ms / 1000)
-        handed: set[int] = set()
         announce = announce_once()
 
         def make_lane(i: int) -> Lane:
-            source = opened.sources[i]
-            sinks, faces = self._begin(opened, i, face_options, settings, started)
+            spec = opened.specs[i]
+            source = spec.open()
+            try:
+                sinks, faces = self._begin(opened, i, source, face_options, settings, started)
+            except BaseException:
+                source.close()
+                raise
             lane = Lane(
                 source,
                 faces,
                 sinks,
                 self._on_frame(opened.stems[i]),
-                opened.policies[i],
+                spec.policy,
                 stop,
                 out_size=OUT_QUEUE,
                 on_stop=announce,
             )
-            lane.report.images = _image_mode(source)
-            handed.add(i)  # from here on its capture thread owns (and closes) it
+            lane.report.images = spec.image_mode
             batcher.add(lane)
             return lane
 
-        try:
-            return run_lanes(batcher, make_lane, len(opened.sources), self.config.max_streams, stop)
-        finally:
-            _close_all([s for i, s in enumerate(opened.sources) if i not in handed])
+        return run_lanes(batcher, make_lane, len(opened.specs), self.config.max_streams, stop)
 
     def _sinks(self, opened: _Opened, stem: str, source: FrameSource, header: dict[str, Any]) -> SinkSet:
         watermark = f"{PRODUCER} | pack {opened.pack.name}"
@@ -296,46 +258,36 @@ class Run:
         return lambda n: progress.frame_done(stem, n)
 
 
-def _rename(sources: list[FrameSource], name: str) -> None:
-    """A list entry's name is the stem of its outputs; a folder's sources keep theirs under it."""
-    if len(sources) == 1:
-        sources[0].name = name
-        return
-    for source in sources:
-        source.name = f"{name}-{source.name}"
-
-
-def _image_mode(source: FrameSource) -> str | None:
-    """'sequence' or 'independent' for a source of images; None for videos and streams."""
-    return source.mode if isinstance(source, ImageSequenceSource) else None
-
-
-def _say_image_mode(source: FrameSource) -> None:
+def _say_image_mode(spec: SourceSpec) -> None:
     """How images are read, and how to change it."""
-    if not isinstance(source, ImageSequenceSource):
+    if spec.image_mode is None:
         return
     what = (
         "one sequence (tracks, smoothing, a video)"
-        if source.mode == "sequence"
+        if spec.image_mode == "sequence"
         else "independent pictures (each on its own)"
     )
-    other = "independent" if source.mode == "sequence" else "sequence"
+    other = "independent" if spec.image_mode == "sequence" else "sequence"
     log.info(
         "'%s': %d image(s) read as %s: %s; --images %s to change",
-        source.label,
-        len(source.files),
+        spec.label,
+        len(spec.files),
         what,
-        source.why,
+        spec.image_why,
         other,
     )
 
 
-def _close_all(sources: list[FrameSource]) -> None:
-    for source in sources:
-        source.close()
-
-
-def source_header(pack: Pack, source: FrameSource, settings: dict[str, Any], started: str) -> dict[str, Any]:
+def source_header(
+    pack: Pack,
+    source: FrameSource,
+    settings: dict[str, Any],
+    started: str,
+    spec: SourceSpec,
+    detector: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The first record of a source's JSONL: what made it, from what, with which models."""
+    models = (detector or {}).get("models") or [{"sha256": pack.detector.sha256}]
     return {
         "producer": PRODUCER,
         "started": started,
@@ -343,12 +295,14 @@ def source_header(pack: Pack, source: FrameSource, settings: dict[str, Any], sta
         "name": source.name,
         "fps": source.fps,
         "pack": pack.name,
-        "detector_sha256": pack.detector.sha256,
+        "detector": detector,
+        "detector_sha256": models[0]["sha256"],
         "members": [{"name": m.name, "sha256": m.sha256} for m in pack.members],
         "compound_classes": list(COMPOUND_CLASSES),
         "basic_classes": list(BASIC_CLASSES),
         "settings": settings,
-        **({"images": _image_mode(source)} if _image_mode(source) else {}),
+        "source_settings": spec.settings(),
+        **({"images": spec.image_mode} if spec.image_mode else {}),
     }
 
 

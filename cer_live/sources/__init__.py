@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import SourceError
@@ -20,7 +21,29 @@ def open_sources(
     recursive: bool = False,
     images: str = "auto",
 ) -> list[FrameSource]:
-    """A webcam or stream URL gives one live source; a file gives one source; a folder gives
+    """Every source `spec` names, all opened at once (see `iter_sources`)."""
+    opened: list[FrameSource] = []
+    try:
+        for source in iter_sources(spec, warnings, stream, recursive, images):
+            opened.append(source)
+    except BaseException:
+        for source in opened:
+            source.close()
+        raise
+    return opened
+
+
+def iter_sources(
+    spec: str,
+    warnings: list[str] | None = None,
+    stream: StreamOptions | None = None,
+    recursive: bool = False,
+    images: str = "auto",
+) -> Iterator[FrameSource]:
+    """The sources `spec` names, opened one at a time as they are asked for, so that a caller
+    that closes each before taking the next never holds more than one.
+
+    A webcam or stream URL gives one live source; a file gives one source; a folder gives
     its images as one sequence and each video alone (with `recursive`, the same for every
     subfolder, named by its path relative to the folder).
 
@@ -31,7 +54,8 @@ def open_sources(
     """
     kind = kind_of(spec)
     if kind in ("webcam", "stream"):
-        return [StreamSource(spec, stream)]
+        yield StreamSource(spec, stream)
+        return
     if kind == "url":
         scheme = spec.split("://", 1)[0]
         raise SourceError(
@@ -42,34 +66,39 @@ def open_sources(
         raise SourceError(f"no such file or folder: '{spec}'; check the path")
     if path.is_dir():
         notes: list[str] = []
-        sources = _folder_sources(path, notes, recursive, images)
+        yield from _folder_sources(path, notes, recursive, images)
         if warnings is not None:
             warnings.extend(notes)
-        return sources
+        return
     require_regular_file(path)
     if path.suffix.lower() in IMAGE_SUFFIXES:
-        return [ImageSequenceSource([path], path.stem, images)]
-    return [VideoFileSource(path)]
+        yield ImageSequenceSource([path], path.stem, images)
+        return
+    yield VideoFileSource(path)
 
 
-def _folder_sources(root: Path, notes: list[str], recursive: bool, mode: str) -> list[FrameSource]:
-    sources: list[FrameSource] = []
+def _folder_sources(root: Path, notes: list[str], recursive: bool, mode: str) -> Iterator[FrameSource]:
+    found = 0
     problems: list[str] = []
     for folder in [root, *(subfolders(root) if recursive else [])]:
         images, videos, odd = media_in_folder(folder)
         rel = folder.relative_to(root).as_posix()
         problems.extend(f"'{p}' is not a regular file" for p in odd)
         if images:
-            sources.append(ImageSequenceSource(images, root.resolve().name if folder == root else rel, mode))
+            found += 1
+            yield ImageSequenceSource(images, root.resolve().name if folder == root else rel, mode)
         for video in videos:
             try:
-                sources.append(VideoFileSource(video, video.relative_to(root).with_suffix("").as_posix()))
+                opened = VideoFileSource(video, video.relative_to(root).with_suffix("").as_posix())
             except SourceError as exc:
                 problems.append(str(exc))
+                continue
+            found += 1
+            yield opened
     hidden = 0 if recursive else media_in_subfolders(root)
     if hidden:
         notes.append(f"{hidden} media file(s) in subfolders of '{root}' were skipped; pass --recursive to read them")
-    if not sources:
+    if not found:
         if problems:
             raise SourceError(f"folder '{root}' holds no usable video: {problems[0]}")
         if hidden:
@@ -80,7 +109,6 @@ def _folder_sources(root: Path, notes: list[str], recursive: bool, mode: str) ->
             f"folder '{root}' holds no images or videos; point SOURCE at a video, an image or a folder of them"
         )
     notes.extend(f"skipped: {p}" for p in problems)
-    return sources
 
 
-__all__ = ["FrameSource", "StreamOptions", "open_sources"]
+__all__ = ["FrameSource", "StreamOptions", "iter_sources", "open_sources"]

@@ -107,7 +107,7 @@ def test_the_layout_has_the_cases_the_tests_rely_on():
 
 @pytest.mark.parametrize(
     ("options", "words"),
-    [({"detect": "sometimes"}, "--detect"), ({"full_every": 0}, "--full-every")],
+    [({"detect": "sometimes"}, "bad detect 'sometimes'"), ({"full_every": 0}, "bad full_every 0")],
 )
 def test_bad_detect_options_are_one_line_errors(options, words):
     with pytest.raises(CerLiveError, match=words):

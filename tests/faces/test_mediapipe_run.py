@@ -56,14 +56,33 @@ def test_a_pack_can_default_to_mediapipe(tmp_path, sample):
     assert done.code == 0, done.stderr
     header, *rows = read_jsonl(out / "single_face.jsonl")
     assert header["settings"]["det_size"] == 192 and rows[0]["pose"] is not None
+    from cer_live.faces.mediapipe_detect import SHA256
+
+    # The header names the front end that ran, with the hash of every model it ran.
+    ran = {m["name"]: m["sha256"] for m in header["detector"]["models"]}
+    assert header["detector"]["kind"] == "mediapipe"
+    assert ran == {n: SHA256[n] for n in ("face_detection_full_range_sparse.tflite", "face_landmark.tflite")}
+    assert header["detector_sha256"] == SHA256["face_detection_full_range_sparse.tflite"]
+
+
+def test_a_changed_mediapipe_model_is_refused(tmp_path, sample):
+    from cer_live.faces.mediapipe_detect import MESH_MODEL, _checked
+
+    data = bytearray(sample(MESH_MODEL).read_bytes())
+    assert _checked(sample(MESH_MODEL)) == bytes(data)
+    data[len(data) // 2] ^= 0xFF
+    changed = tmp_path / MESH_MODEL
+    changed.write_bytes(bytes(data))
+    with pytest.raises(BackendError, match="not the pinned"):
+        _checked(changed)
 
 
 def test_unknown_detector_is_one_line(tmp_path, sample):
     done = cli("run", str(sample("single_face.jpg")), "--out", str(tmp_path), "--detector", "yolo")
     assert done.code == 2 and "--detector" in done.stderr
-    with pytest.raises(CerLiveError, match="--detector"):
+    with pytest.raises(CerLiveError, match="bad detector 'yolo'"):
         RunConfig(sources=("x.mp4",), detector="yolo")
-    with pytest.raises(CerLiveError, match="--max-yaw"):
+    with pytest.raises(CerLiveError, match="bad max_yaw"):
         RunConfig(sources=("x.mp4",), max_yaw=0)
 
 

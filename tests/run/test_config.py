@@ -9,28 +9,42 @@ from cer_live.run.config import RunConfig
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"device": "tpu"}, "bad --device 'tpu'; give cpu, cuda or cuda:N"),
-        ({"device": "cuda:x"}, "bad --device"),
-        ({"threads": 0}, "bad --threads"),
-        ({"det_size": 12}, "bad --det-size"),
-        ({"every": 0}, "bad --every"),
-        ({"min_iou": 1.5}, "bad --every"),
-        ({"fallback_age": -1}, "bad --fallback-age"),
-        ({"timeout": 0}, "bad --timeout"),
-        ({"reconnect_limit": -2}, "bad --reconnect-limit"),
-        ({"precision": "int8"}, "bad --precision"),
-        ({"fusion": "vote"}, "bad --fusion"),
-        ({"policy": "newest"}, "bad --policy"),
-        ({"images": "video"}, "bad --images 'video'; choose one of: auto, sequence, independent"),
+        ({"device": "tpu"}, "bad device 'tpu'; give cpu, cuda or cuda:N"),
+        ({"device": "cuda:x"}, "bad device"),
+        ({"threads": 0}, "bad threads"),
+        ({"det_size": 12}, "bad det_size"),
+        ({"every": 0}, "bad every 0"),
+        ({"min_iou": 1.5}, "bad min_iou 1.5"),
+        ({"fallback_age": -1}, "bad fallback_age"),
+        ({"timeout": 0}, "bad timeout"),
+        ({"reconnect_limit": -2}, "bad reconnect_limit"),
+        ({"precision": "int8"}, "bad precision"),
+        ({"fusion": "vote"}, "bad fusion"),
+        ({"policy": "newest"}, "bad policy"),
+        ({"images": "video"}, "bad images 'video'; choose one of: auto, sequence, independent"),
         ({"backend": "tpu"}, "unknown backend 'tpu'"),
         ({"smooth": "kalman"}, "smooth"),
-        ({"sources": ()}, "no SOURCE given"),
+        ({"sources": ()}, "no sources given"),
     ],
 )
 def test_bad_options_are_refused_when_the_config_is_made(change, message):
     with pytest.raises(CerLiveError, match=message) as info:
         RunConfig(**{"sources": ("clip.mp4",), **change})
     assert "\n" not in str(info.value)
+
+
+def test_the_command_line_names_the_option_where_the_library_names_the_field(tmp_path):
+    from ..helpers import cli
+
+    with pytest.raises(CerLiveError, match="bad max_streams 0") as info:
+        RunConfig(("clip.mp4",), max_streams=0)
+    assert info.value.field == "max_streams"
+    for option, value in (("--max-streams", "0"), ("--batch-wait", "5000"), ("--det-size", "12")):
+        done = cli("run", "clip.mp4", "--out", str(tmp_path / "o"), option, value)
+        assert done.code == 2 and f"bad {option} " in done.stderr, done.stderr
+    done = cli("run", "--out", str(tmp_path / "o"))
+    assert done.code == 2 and "no SOURCE" in done.stderr, done.stderr
+    assert not (tmp_path / "o").exists()
 
 
 def test_a_config_is_frozen_and_normalised():
