@@ -10,7 +10,8 @@ from cer_live.messages import Frame
 from cer_live.models.packs import load_pack
 from cer_live.run.analyser import Analyser, AnalyserOptions
 from cer_live.sinks.draw import draw, layout
-from cer_live.sinks.layout import Rect, place
+from cer_live.sinks.layout import Rect
+from cer_live.sinks.placement import FaceItem, solve
 
 WATERMARK = "cer-live test | pack default"
 
@@ -81,6 +82,6 @@ def test_drawing_follows_the_layout(five_faces):
 
 def test_with_no_room_the_least_overlap_wins():
     face = Rect(0, 0, 90, 90)
-    (only,) = place((100, 100), [face], [(60, 20)], [(80, 80)])
+    (only,), _, _ = solve((100, 100), [FaceItem(1, face, (60, 20), ((80, 80),), True)], (), 2)
     assert only.label.overlap(only.panel) < 60 * 20  # overlaps, but not entirely
     assert 0 <= only.panel.x1 and only.panel.x2 <= 100
