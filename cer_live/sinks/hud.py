@@ -14,6 +14,8 @@ from collections.abc import Iterable
 import cv2
 import numpy as np
 
+from ..messages import FrameResult
+from .draw import Overlay
 from .layout import Rect
 
 KEYS_HELP = "q quit | r raw/smoothed | p protagonist/all"
@@ -82,3 +84,12 @@ class Hud:
         region[:] = (region * 0.35).astype(np.uint8)  # darken, so the text reads on any frame
         for i, line in enumerate(lines):
             cv2.putText(image, line, (6, row * (i + 1)), FONT, scale, (255, 255, 255), 1, cv2.LINE_AA)
+
+
+def compose(overlay: Overlay, hud: Hud, result: FrameResult, mode: str) -> tuple[np.ndarray, Rect]:
+    """The frame as the window shows it: the overlay, kept clear of the HUD, then the HUD; and where the HUD is."""
+    lines = hud.lines(result.frame.dropped, mode)
+    corner = hud.rect(result.frame.image.shape, lines)
+    image = overlay.draw(result, reserved=(corner,))
+    hud.draw(image, corner, lines)
+    return image, corner

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from .layout import Board, FaceLayout, Pick, Rect, body_of, leader
 
 MOVE = 0.25  # a face moving or growing by more than this fraction of its size is placed again
+JITTER = 0.1  # a kept label or panel may overlap a face by this fraction of its size before it moves
 BODY_SHARE = 0.3  # panels covering more of the people than this shrink, while a smaller size is left
 ORDERS = 3  # greedy orders tried per panel size when placing from scratch
 
@@ -125,6 +126,11 @@ def solve(
     return tried[0], tried[1], last
 
 
+def _depth(a: Rect, b: Rect) -> int:
+    """How far two rectangles overlap, along the shallower direction (0 when apart)."""
+    return max(0, min(min(a.x2, b.x2) - max(a.x1, b.x1), min(a.y2, b.y2) - max(a.y1, b.y1)))
+
+
 def _moved(old: Rect, new: Rect) -> bool:
     size = max(old.width, old.height, 1)
     shift = max(abs(old.x1 - new.x1), abs(old.y1 - new.y1), abs(old.x2 - new.x2), abs(old.y2 - new.y2))
@@ -150,7 +156,7 @@ class Placements:
         faces = [it.face for it in items]
         kept = {it.track: self._kept.get(it.track) for it in items}
         clean = {it.track for it in items if self._still(kept[it.track], it, faces)}
-        if not clean:
+        if not any(kept.values()):  # nothing to keep or to remember: a first frame, or a new scene
             layouts, costs, self._choice = solve(frame, items, reserved, gap)
         else:
             layouts, costs = self._around(frame, items, kept, clean, reserved, gap)
@@ -170,8 +176,10 @@ class Placements:
             return False
         if not kept.free:
             return True
+        # A face shaking by a few pixels may touch its label: only a deeper overlap moves it.
+        slack = max(2, int(JITTER * max(item.face.width, item.face.height)))
         rects = [r for r in (old.label, old.panel) if r is not None]
-        return not any(r.intersects(f) for r in rects for f in faces)
+        return not any(_depth(r, f) > slack for r in rects for f in faces)
 
     def _around(
         self,

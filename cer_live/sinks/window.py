@@ -19,7 +19,7 @@ from ..errors import OutputError
 from ..messages import FrameResult
 from .base import Sink
 from .draw import Overlay
-from .hud import Hud
+from .hud import Hud, compose
 
 
 def has_display() -> bool:
@@ -72,13 +72,8 @@ class LiveWindow(Sink):
         self.hud.record(now, (now - result.frame.t_capture) * 1000, result.stage_ms)
 
     def compose(self, result: FrameResult) -> np.ndarray:
-        """The frame as the window shows it: the overlay, kept clear of the HUD, and the HUD."""
         mode = ("RAW" if self.raw else "smoothed") + ("  protagonist" if self.protagonist_only else "")
-        lines = self.hud.lines(result.frame.dropped, mode)
-        corner = self.hud.rect(result.frame.image.shape, lines)
-        image = self.overlay.draw(result, reserved=(corner,))
-        self.hud.draw(image, corner, lines)
-        return image
+        return compose(self.overlay, self.hud, result, mode)[0]
 
     def _keys(self, key: int) -> None:
         key &= 0xFF
