@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 from .layout import Board, FaceLayout, Pick, Rect, body_of, leader
 
-MOVE = 0.25  # a face moving or growing by more than this fraction of its size is placed again
-JITTER = 0.1  # a kept label or panel may overlap a face by this fraction of its size before it moves
+MOVE = 0.25  # a face moving or growing by more than this fraction of its size is placed again...
+MOVE_PX = 16  # ...or by more than this many pixels (a large face's label would drift too far)
+JITTER = 0.1  # a kept label or panel may overlap a face by this fraction of its size...
+JITTER_PX = 4  # ...up to this many pixels, before it moves
 BODY_SHARE = 0.3  # panels covering more of the people than this shrink, while a smaller size is left
 ORDERS = 3  # greedy orders tried per panel size when placing from scratch
 
@@ -134,7 +136,7 @@ def _depth(a: Rect, b: Rect) -> int:
 def _moved(old: Rect, new: Rect) -> bool:
     size = max(old.width, old.height, 1)
     shift = max(abs(old.x1 - new.x1), abs(old.y1 - new.y1), abs(old.x2 - new.x2), abs(old.y2 - new.y2))
-    return shift > MOVE * size
+    return shift > min(MOVE * size, MOVE_PX)
 
 
 class Placements:
@@ -177,7 +179,7 @@ class Placements:
         if not kept.free:
             return True
         # A face shaking by a few pixels may touch its label: only a deeper overlap moves it.
-        slack = max(2, int(JITTER * max(item.face.width, item.face.height)))
+        slack = max(2, min(int(JITTER * max(item.face.width, item.face.height)), JITTER_PX))
         rects = [r for r in (old.label, old.panel) if r is not None]
         return not any(_depth(r, f) > slack for r in rects for f in faces)
 
