@@ -12,6 +12,7 @@ live view): its cost follows the faces that changed. `draw` is one frame on its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -117,7 +118,7 @@ class Overlay:
             if line is not None:
                 cv2.line(image, line[:2], line[2:], colour, 1, cv2.LINE_AA)
 
-    def _cached(self, track: int, kind: str, key: tuple, make) -> sprites.Sprite:  # type: ignore[no-untyped-def]
+    def _cached(self, track: int, kind: str, key: tuple, make: Callable[[], sprites.Sprite]) -> sprites.Sprite:
         held = self._sprites.get((track, kind))
         if held is None or held[0] != key:
             held = (key, make())
