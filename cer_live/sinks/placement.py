@@ -23,6 +23,7 @@ JITTER = 0.1  # a kept label or panel may overlap a face by this fraction of its
 JITTER_PX = 4  # ...up to this many pixels, before it moves
 BODY_SHARE = 0.3  # panels covering more of the people than this shrink, while a smaller size is left
 ORDERS = 3  # greedy orders tried per panel size when placing from scratch
+FORGET = 12  # frames a track may be missing before its placement is forgotten
 
 
 @dataclass(frozen=True)
@@ -144,17 +145,21 @@ class Placements:
 
     def __init__(self) -> None:
         self._kept: dict[int, _Kept] = {}
+        self._seen: dict[int, int] = {}  # track -> the last frame it was in
         self._scene: tuple = ()
         self._choice = 0
+        self._frame = 0
         self.solved = 0  # faces placed again so far (for tests and profiles)
 
     def update(
         self, frame: tuple[int, int], items: list[FaceItem], reserved: tuple[Rect, ...], gap: int
     ) -> list[FaceLayout]:
-        panels = items[0].panels if items else ()
-        if self._scene != (frame, reserved, gap, panels):
+        self._frame += 1
+        if not items:  # a frame without faces changes nothing: the tracks may be back next frame
+            return []
+        if self._scene != (frame, reserved, gap, items[0].panels):
             self._kept.clear()
-            self._scene = (frame, reserved, gap, panels)
+            self._scene = (frame, reserved, gap, items[0].panels)
         faces = [it.face for it in items]
         kept = {it.track: self._kept.get(it.track) for it in items}
         clean = {it.track for it in items if self._still(kept[it.track], it, faces)}
@@ -163,10 +168,14 @@ class Placements:
         else:
             layouts, costs = self._around(frame, items, kept, clean, reserved, gap)
         self.solved += len(items) - len(clean)
-        self._kept = {}
         for it, lay, cost in zip(items, layouts, costs, strict=True):
             before = kept[it.track]
             self._kept[it.track] = before if it.track in clean and before is not None else _Kept(it, lay, cost == 0)
+            self._seen[it.track] = self._frame
+        # A track missing for a few frames (a missed detection) keeps its place for when it is back.
+        for track in [t for t, last in self._seen.items() if self._frame - last > FORGET]:
+            del self._seen[track]
+            self._kept.pop(track, None)
         return layouts
 
     def _still(self, kept: _Kept | None, item: FaceItem, faces: list[Rect]) -> bool:

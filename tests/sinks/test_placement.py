@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cer_live.sinks.layout import Rect
-from cer_live.sinks.placement import MOVE, FaceItem, Placements
+from cer_live.sinks.placement import FORGET, MOVE, FaceItem, Placements
 
 FRAME = (640, 360)
 LABEL = (120, 30)
@@ -90,3 +90,17 @@ def test_a_reserved_corner_is_kept_clear():
     items = [FaceItem(1, Rect(60, 120, 160, 220), LABEL, PANELS, True)]
     (lay,) = placements.update(FRAME, items, (hud,), 2)
     assert not lay.label.intersects(hud) and lay.panel is not None and not lay.panel.intersects(hud)
+
+
+def test_a_face_missed_for_a_frame_comes_back_to_its_place():
+    placements = Placements()
+    items = _grid(4)
+    first = placements.update(FRAME, items, (), 2)
+    placements.update(FRAME, [], (), 2)  # a frame where the detector saw nobody
+    placements.update(FRAME, items[1:], (), 2)  # then one face still missing
+    again = placements.update(FRAME, items, (), 2)
+    assert placements.solved == 4 and [a.label for a in again] == [f.label for f in first]
+    for _ in range(FORGET + 1):  # gone for longer: forgotten, and placed afresh when it is back
+        placements.update(FRAME, items[1:], (), 2)
+    placements.update(FRAME, items, (), 2)
+    assert placements.solved == 5
