@@ -13,7 +13,7 @@ every pair of faces in view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .layout import Board, FaceLayout, Pick, Rect, body_of, leader
 
@@ -24,6 +24,7 @@ JITTER_PX = 4  # ...up to this many pixels, before it moves
 BODY_SHARE = 0.3  # panels covering more of the people than this shrink, while a smaller size is left
 ORDERS = 3  # greedy orders tried per panel size when placing from scratch
 FORGET = 12  # frames a track may be missing before its placement is forgotten
+HOLD = 0.8  # the last main face stays main while its face is at least this share of the new one's area
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,10 @@ def solve(
     return tried[0], tried[1], last
 
 
+def _area(r: Rect) -> int:
+    return max(0, r.width) * max(0, r.height)
+
+
 def _depth(a: Rect, b: Rect) -> int:
     """How far two rectangles overlap, along the shallower direction (0 when apart)."""
     return max(0, min(min(a.x2, b.x2) - max(a.x1, b.x1), min(a.y2, b.y2) - max(a.y1, b.y1)))
@@ -148,6 +153,7 @@ class Placements:
         self._seen: dict[int, int] = {}  # track -> the last frame it was in
         self._scene: tuple = ()
         self._choice = 0
+        self._holder: int | None = None  # the track treated as the main face last frame
         self._frame = 0
         self.solved = 0  # faces placed again so far (for tests and profiles)
 
@@ -157,6 +163,7 @@ class Placements:
         self._frame += 1
         if not items:  # a frame without faces changes nothing: the tracks may be back next frame
             return []
+        items = self._steady_lead(items)
         if self._scene != (frame, reserved, gap, items[0].panels):
             self._kept.clear()
             self._scene = (frame, reserved, gap, items[0].panels)
@@ -169,7 +176,7 @@ class Placements:
             layouts, costs = self._around(frame, items, kept, clean, reserved, gap)
         self.solved += len(items) - len(clean)
         for it, lay, cost in zip(items, layouts, costs, strict=True):
-            before = kept[it.track]
+            before = kept[it.track]  # (as _around may have left it)
             self._kept[it.track] = before if it.track in clean and before is not None else _Kept(it, lay, cost == 0)
             self._seen[it.track] = self._frame
         # A track missing for a few frames (a missed detection) keeps its place for when it is back.
@@ -178,10 +185,22 @@ class Placements:
             self._kept.pop(track, None)
         return layouts
 
+    def _steady_lead(self, items: list[FaceItem]) -> list[FaceItem]:
+        """The main face as given, unless the face that was main before is still in view and
+        nearly as large: then it stays main, so that a panel kept for the main face alone does
+        not hop between faces of about the same size from frame to frame."""
+        lead = next((it for it in items if it.lead), None)
+        held = next((it for it in items if it.track == self._holder), None)
+        if lead is not None and held is not None and held is not lead:
+            if _area(held.face) >= HOLD * _area(lead.face):
+                items = [replace(it, lead=it is held) for it in items]
+        self._holder = next((it.track for it in items if it.lead), None)
+        return items
+
     def _still(self, kept: _Kept | None, item: FaceItem, faces: list[Rect]) -> bool:
         """Whether a track's placement can stay as it is this frame."""
-        if kept is None or kept.item.lead != item.lead:
-            return False
+        if kept is None or (item.lead and kept.layout.panel is None and kept.item.panels):
+            return False  # the main face needs the panel it did not have
         old = kept.layout
         if item.label[0] > old.label.width or item.label[1] != old.label.height or _moved(old.face, item.face):
             return False
@@ -208,6 +227,10 @@ class Placements:
             k = kept[it.track]
             if it.track in clean and k is not None:
                 old = k.layout
+                if old.panel is not None and not it.lead and not k.free:
+                    # a panel forced in for the main face, which this face no longer is: it goes
+                    old = replace(old, panel=None)
+                    kept[it.track] = replace(k, layout=old)
                 out[i] = (FaceLayout(it.face, old.label, old.panel, old.choice), 0.0 if k.free else 1.0)
                 for rect in (old.label, old.panel):
                     if rect is not None:

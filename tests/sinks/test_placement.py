@@ -104,3 +104,24 @@ def test_a_face_missed_for_a_frame_comes_back_to_its_place():
         placements.update(FRAME, items[1:], (), 2)
     placements.update(FRAME, items, (), 2)
     assert placements.solved == 5
+
+
+def test_the_panel_does_not_hop_between_faces_of_one_size():
+    """In a crowded frame only the main face has a panel; when the main face flips between
+    faces of about the same size, the panel stays where it is."""
+    big = ((400, 300),)  # no room for a panel beside every face
+    items = [replace(it, panels=big) for it in _grid(8)]
+    placements = Placements()
+    first = placements.update(FRAME, items, (), 2)
+    assert [lay.panel is not None for lay in first] == [True] + [False] * 7
+    for step in range(20):
+        flipped = [replace(it, lead=i == step % 3) for i, it in enumerate(items)]
+        again = placements.update(FRAME, flipped, (), 2)
+        assert [lay.panel is not None for lay in again] == [True] + [False] * 7
+    assert placements.solved == 8
+    # A clearly larger main face takes the panel.
+    grown = [replace(it, lead=i == 5) for i, it in enumerate(items)]
+    face = grown[5].face
+    grown[5] = replace(grown[5], face=Rect(face.x1, face.y1, face.x2 + 40, face.y2 + 40))
+    moved = placements.update(FRAME, grown, (), 2)
+    assert moved[5].panel is not None and moved[0].panel is None
