@@ -82,7 +82,7 @@ def peer_status(python: str | None = None) -> dict[str, Any]:
             return {"name": PEER, "status": "absent", "note": PEER_ABSENT}
         return {"name": PEER, "status": "available", "note": note + ", in cer-live's interpreter", "python": None}
     probe = subprocess.run(
-        [python, "-c", "import fer, numpy; print(getattr(fer, '__version__', 'unknown'))"],
+        [python, "-c", "import fer, fer.fer, numpy; print(getattr(fer, '__version__', 'unknown'))"],
         capture_output=True,
         text=True,
         timeout=PEER_TIMEOUT_S,
@@ -122,7 +122,10 @@ def peer_fps(video: Path, limit: int, python: str | None = None, scratch: Path |
             why = (done.stderr.strip().splitlines() or ["no output"])[-1]
             raise BenchError(f"the fer peer failed in {python}: {why}")
         return float(json.loads(done.stdout.strip().splitlines()[-1])["fps"])
-    from fer import FER  # type: ignore[import-not-found]
+    try:
+        from fer import FER  # type: ignore[import-not-found]
+    except ImportError:  # fer 25 keeps the class in its submodule only
+        from fer.fer import FER  # type: ignore[import-not-found]
 
     detector = FER()
     source = runtime.open_file(video, limit)

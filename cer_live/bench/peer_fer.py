@@ -15,7 +15,11 @@ T0 = time.perf_counter()
 
 def main(frames_path: str) -> None:
     import numpy as np
-    from fer import FER
+
+    try:
+        from fer import FER
+    except ImportError:  # fer 25 keeps the class in its submodule only
+        from fer.fer import FER
 
     frames = np.load(frames_path)
     detector = FER()
