@@ -7,6 +7,9 @@ figure typed in from elsewhere. A peer that is not installed is reported as abse
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -15,12 +18,19 @@ import cv2
 import numpy as np
 
 from . import runtime
+from .errors import BenchError
 
 PEER = "fer"
-PEER_ABSENT = (
-    "not installed: fer needs TensorFlow, which this environment does not have; "
-    "install fer beside cer-live and rerun to measure it on the same frames"
+PEER_SCRIPT = Path(__file__).with_name("peer_fer.py")
+MAKE_PEER = (
+    "python3 -m venv /tmp/fer-venv && /tmp/fer-venv/bin/pip install tensorflow-cpu 'opencv-python<5' pandas "
+    "matplotlib tqdm 'moviepy<2' ffmpeg-python Pillow requests && /tmp/fer-venv/bin/pip install --no-deps fer==25.10.3"
 )
+PEER_ABSENT = (
+    "not measured: fer needs TensorFlow, which cer-live's environment does not have; make a separate "
+    f"environment for it ({MAKE_PEER}) and rerun with --peer-python /tmp/fer-venv/bin/python"
+)
+PEER_TIMEOUT_S = 900
 
 
 def decode_fps(video: Path, limit: int) -> float:
@@ -64,20 +74,58 @@ def retinaface_fps(video: Path, limit: int, size: tuple[int, int] | None, score:
     return {"fps": frames / total if total else 0.0, "frames": frames, "frames_with_face": found}
 
 
-def peer_status() -> dict[str, Any]:
-    """Whether the peer library can be measured here, and why not."""
-    if importlib.util.find_spec(PEER) is None:
-        return {"name": PEER, "status": "absent", "note": PEER_ABSENT}
+def peer_status(python: str | None = None) -> dict[str, Any]:
+    """Whether the peer library can be measured, in its own interpreter when `python` is given, and why not."""
+    note = "fer.FER().detect_emotions per frame (OpenCV Haar faces + its mini-Xception)"
+    if python is None:
+        if importlib.util.find_spec(PEER) is None:
+            return {"name": PEER, "status": "absent", "note": PEER_ABSENT}
+        return {"name": PEER, "status": "available", "note": note + ", in cer-live's interpreter", "python": None}
+    probe = subprocess.run(
+        [python, "-c", "import fer, fer.fer, numpy; print(getattr(fer, '__version__', 'unknown'))"],
+        capture_output=True,
+        text=True,
+        timeout=PEER_TIMEOUT_S,
+    )
+    if probe.returncode != 0:
+        why = (probe.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"name": PEER, "status": "absent", "note": f"{python} cannot import fer ({why}); {PEER_ABSENT}"}
+    version = probe.stdout.strip().splitlines()[-1] if probe.stdout.strip() else "unknown"
     return {
         "name": PEER,
         "status": "available",
-        "note": "fer.FER().detect_emotions per frame (OpenCV Haar faces + its mini-Xception)",
+        "note": f"{note}, fer {version} in its own interpreter ({python})",
+        "python": python,
     }
 
 
-def peer_fps(video: Path, limit: int) -> float:
-    """fer's per-frame analysis (its default Haar detector) on the same frames."""
-    from fer import FER  # type: ignore[import-not-found]
+def _frames_file(video: Path, limit: int, scratch: Path) -> Path:
+    """The frames the pipeline reads, as one .npy the peer's interpreter loads."""
+    path = scratch / "peer-frames.npy"
+    if not path.exists():
+        source = runtime.open_file(video, limit)
+        frames = [frame.image for frame in source.frames()]
+        source.close()
+        np.save(path, np.stack(frames))
+    return path
+
+
+def peer_fps(video: Path, limit: int, python: str | None = None, scratch: Path | None = None) -> float:
+    """fer's per-frame analysis (its default Haar detector) on the same frames; in its own
+    interpreter when `python` is given (then the frames go to it as a .npy in `scratch`)."""
+    if python is not None:
+        frames = _frames_file(video, limit, scratch or Path(tempfile.gettempdir()))
+        done = subprocess.run(
+            [python, str(PEER_SCRIPT), str(frames)], capture_output=True, text=True, timeout=PEER_TIMEOUT_S
+        )
+        if done.returncode != 0:
+            why = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise BenchError(f"the fer peer failed in {python}: {why}")
+        return float(json.loads(done.stdout.strip().splitlines()[-1])["fps"])
+    try:
+        from fer import FER  # type: ignore[import-not-found]
+    except ImportError:  # fer 25 keeps the class in its submodule only
+        from fer.fer import FER  # type: ignore[import-not-found]
 
     detector = FER()
     source = runtime.open_file(video, limit)

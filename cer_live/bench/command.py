@@ -6,6 +6,7 @@ Importing this module is cheap (no runtime, no models): the CLI registers it at 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,6 +58,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--threads", type=int, default=2, help="inference threads per model (default 2, as cer-live run)")
     p.add_argument("--det-size", type=int, help="detector input long side (pack default: 320)")
+    p.add_argument(
+        "--peer-python",
+        metavar="PATH",
+        help="the Python of a separate environment with fer installed, to measure it on the same frames "
+        "(without it, the report says how to make one)",
+    )
     p.add_argument("--no-live", action="store_true", help="skip the loopback RTSP latency run")
     p.add_argument("--full", action="store_true", help="every sweep at full size, on every frame (minutes)")
     p.add_argument("--force", action="store_true", help="replace bench.json and the plots already in --out")
@@ -69,6 +76,11 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
     frames = cfgmod.positive("--frames", args.frames if args.frames is not None else int(d["frames"]), low=0)
     if args.det_size is not None and not 64 <= args.det_size <= 4096:
         raise BenchArgError(f"bad --det-size {args.det_size}; give a long side between 64 and 4096 pixels")
+    peer = getattr(args, "peer_python", None)
+    if peer is not None and not (Path(peer).expanduser().is_file() and os.access(Path(peer).expanduser(), os.X_OK)):
+        raise BenchArgError(
+            f"no Python interpreter at --peer-python '{peer}'; give the python of an environment where fer is installed"
+        )
     if args.source not in ("sample", "synthetic") and not Path(args.source).expanduser().is_file():
         raise BenchArgError(f"no such video file: '{args.source}'; give a video FILE, 'sample' or 'synthetic'")
     return BenchConfig(
@@ -84,6 +96,7 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
         clip_frames=int(d["clip_frames"]),
         threads=cfgmod.positive("--threads", args.threads),
         det_size=args.det_size,
+        peer_python=str(Path(peer).expanduser()) if peer is not None else None,
         live=not args.no_live,
         full=args.full,
         force=args.force,
@@ -105,6 +118,7 @@ def command_line(cfg: BenchConfig) -> str:
         f"--threads {cfg.threads}",
     ]
     parts += [f"--det-size {cfg.det_size}"] if cfg.det_size else []
+    parts += [f"--peer-python {cfg.peer_python}"] if cfg.peer_python else []
     parts += ["--no-live"] if not cfg.live else []
     parts += ["--full"] if cfg.full else []
     return " ".join(parts + ["--out DIR"])

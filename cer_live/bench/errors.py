@@ -7,3 +7,7 @@ from ..errors import CerLiveError
 
 class BenchArgError(CerLiveError):
     """A sweep or bench argument is malformed or out of range."""
+
+
+class BenchError(CerLiveError):
+    """A measurement could not be made (a peer's interpreter failed, ...)."""

@@ -77,6 +77,8 @@ _PIPELINE_POINT = {
         "fps_median": _NUM,
         "faces_found_per_frame": _NUM,
         "stage_p50_ms": {"type": "object", "additionalProperties": _NUM},
+        "stage_runs": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "frames": {"type": "integer"},
     },
 }
 

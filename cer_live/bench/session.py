@@ -44,6 +44,7 @@ def _config(cfg: BenchConfig, pack: runtime.Pack, video: Path, analyser: runtime
         "resolutions": [f"{w}x{h}" for w, h in cfg.resolutions],
         "backends": list(cfg.backends),
         "full": cfg.full,
+        "peer_python": cfg.peer_python,
         "smoothing": runtime.DEFAULT_SMOOTH,
         "fallback_age": runtime.DEFAULT_FALLBACK_AGE,
     }
@@ -73,7 +74,8 @@ def measure(cfg: BenchConfig, pack: runtime.Pack, console: Console) -> dict[str,
             breakdown = stages.breakdown(analyser, video, cfg.frames, cfg.repeats, cfg.warmup, scratch, tick)
             parts["stages"] = breakdown
             parts["ensemble_vs_members"] = stages.ensemble_vs_members(breakdown)
-            contenders = 6 if endtoend.baselines.peer_status()["status"] == "available" else 5
+            peer = endtoend.baselines.peer_status(cfg.peer_python)
+            contenders = 6 if peer["status"] == "available" else 5
             e2e = endtoend.compare(
                 analyser,
                 video,
@@ -81,6 +83,7 @@ def measure(cfg: BenchConfig, pack: runtime.Pack, console: Console) -> dict[str,
                 cfg.repeats,
                 scratch,
                 _ticker(progress, "end to end + baselines", cfg.repeats * contenders),
+                peer,
             )
             parts["end_to_end"] = {"fps": e2e["fps"], "pipeline_report": e2e["pipeline_report"]}
             parts["peer"], parts["ratios"] = e2e["peer"], e2e["ratios"]

@@ -17,6 +17,7 @@ from .stats import median, spread, summarise
 
 BUDGET_MS = {False: 400.0, True: 1500.0}  # timed calls per point: about this long per repeat
 RESOLUTION_FACES = 2  # faces per frame in the resolution sweep
+POINT_STAGES = ("decode", "detect", "align", "infer", "post", "sinks", "end_to_end")
 
 
 def face_tensors(ensemble: runtime.Ensemble, crops: list[np.ndarray]) -> list[np.ndarray]:
@@ -91,16 +92,15 @@ def _pipeline_point(analyser: runtime.Analyser, video: Path, repeats: int, scrat
         finally:
             shutil.rmtree(out, ignore_errors=True)
         fps.append(report["fps"])
-    stages = report["latency_ms"]
+    stages = {k: v for k, v in report["latency_ms"].items() if k in POINT_STAGES}
     return {
         "fps": spread(fps),
         "fps_median": median(fps),
         "faces_found_per_frame": round(report["face_rows"] / max(report["frames"], 1), 2),
-        "stage_p50_ms": {
-            k: v["p50"]
-            for k, v in stages.items()
-            if k in ("decode", "detect", "align", "infer", "post", "sinks", "end_to_end")
-        },
+        "frames": report["frames"],
+        # Over the frames each stage ran on; a stage that ran on none is absent, never 0 ms.
+        "stage_p50_ms": {k: v["p50"] for k, v in stages.items()},
+        "stage_runs": {k: v["n"] for k, v in stages.items()},
     }
 
 

@@ -18,11 +18,12 @@ def stages_table(report: dict[str, Any]) -> Table:
         title=f"Stages, each timed alone ({report['stages']['frames_per_repeat']} frames x {report['config']['repeats']} repeats)",
         title_justify="left",
     )
-    for column in ("stage", "p50 ms", "p95 ms", "p99 ms", "mean ms", "per s", "repeat spread"):
+    for column in ("stage", "ran on", "p50 ms", "p95 ms", "p99 ms", "mean ms", "per s", "repeat spread"):
         table.add_column(column, justify="left" if column == "stage" else "right")
     for name, s in report["stages"]["stages"].items():
         table.add_row(
             name,
+            f"{s['n']}/{s['of_frames']}" if "of_frames" in s else str(s["n"]),
             _f(s["p50"]),
             _f(s["p95"]),
             _f(s["p99"]),
@@ -76,20 +77,30 @@ def batch_table(report: dict[str, Any]) -> Table:
 
 def pipeline_table(title: str, rows: list[dict[str, Any]], key: str) -> Table:
     table = Table(title=title, title_justify="left")
-    for column in (key, "faces found", "fps (median)", "spread", "detect p50", "infer p50", "sinks p50"):
+    one = next((r["fps_median"] for r in rows if r.get("faces") == 1), None) if key == "faces" else None
+    columns = (key, "faces found", "fps (median)", *(["of 1 face"] if one else []), "spread")
+    for column in (*columns, "detect p50", "infer p50", "sinks p50"):
         table.add_column(column, justify="right")
     for row in rows:
-        p = row["stage_p50_ms"]
         table.add_row(
             str(row[key]),
             _f(row["faces_found_per_frame"], 1),
             _f(row["fps_median"], 1),
+            *([f"{100 * row['fps_median'] / one:.0f}%"] if one else []),
             f"{row['fps']['spread_pct']:.0f}%",
-            _f(p.get("detect")),
-            _f(p.get("infer")),
-            _f(p.get("sinks")),
+            *(stage_cell(row, s) for s in ("detect", "infer", "sinks")),
         )
     return table
+
+
+def stage_cell(row: dict[str, Any], stage: str) -> str:
+    """A stage's p50 over the frames it ran on; the share of frames when not all; 'not run' when none."""
+    p50 = row["stage_p50_ms"].get(stage)
+    if p50 is None:
+        return "not run"
+    runs, frames = row.get("stage_runs", {}).get(stage), row.get("frames")
+    share = f" ({runs}/{frames})" if runs is not None and frames and runs < frames else ""
+    return f"{p50:.2f}{share}"
 
 
 def show(report: dict[str, Any], console: Console) -> None:
@@ -114,7 +125,7 @@ def show(report: dict[str, Any], console: Console) -> None:
             f"ensemble / sum of members: {_f(members['ratio_to_members_sum'], 3)} ({members['ensemble_p50_ms']:.2f} ms vs {members['members_sum_p50_ms']:.2f} ms per frame, p50)",
             highlight=False,
         )
-    if report["peer"]["status"] == "absent":
+    if report["peer"]["status"] in ("absent", "failed"):
         console.print(f"peer {report['peer']['name']}: {report['peer']['note']}", highlight=False)
     gpu = report["gpu"]
     if gpu.get("note"):

@@ -108,7 +108,7 @@ class Ensemble:
         batch whatever the number of streams."""
         counts = [len(detections) for _, detections in items]
         if not sum(counts):
-            return [() for _ in items], {"align": 0.0, "infer": 0.0}
+            return [() for _ in items], {}  # nothing ran: no stage time, rather than a 0 ms that never happened
         t0 = time.perf_counter()
         tensors = self.preprocessor.tensors_many(items)
         t1 = time.perf_counter()

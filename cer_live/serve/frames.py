@@ -7,7 +7,7 @@ import asyncio
 import cv2
 
 from ..messages import FrameResult
-from ..sinks.draw import draw
+from ..sinks.draw import Overlay
 from .tiles import Tile
 
 JPEG_QUALITY = 80
@@ -19,6 +19,7 @@ class JpegCache:
     def __init__(self) -> None:
         self._cache: dict[int, tuple[int, bytes]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self._overlays: dict[int, Overlay] = {}  # per tile: placement and labels kept between frames
 
     async def newest(self, tile: Tile) -> tuple[int, bytes | None]:
         version, result = tile.latest()
@@ -30,13 +31,14 @@ class JpegCache:
             if cached is not None and cached[0] == version:
                 return cached
             # Drawing and encoding release the GIL; off the event loop, other clients keep going.
-            jpeg = await asyncio.to_thread(_encode, result, tile.watermark)
+            overlay = self._overlays.setdefault(tile.index, Overlay(tile.watermark))
+            jpeg = await asyncio.to_thread(_encode, result, overlay)
             self._cache[tile.index] = (version, jpeg)
             return version, jpeg
 
 
-def _encode(result: FrameResult, watermark: str) -> bytes:
-    ok, buffer = cv2.imencode(".jpg", draw(result, watermark), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+def _encode(result: FrameResult, overlay: Overlay) -> bytes:
+    ok, buffer = cv2.imencode(".jpg", overlay.draw(result), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
     if not ok:
         raise RuntimeError("JPEG encoding failed")
     return buffer.tobytes()

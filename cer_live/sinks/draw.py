@@ -1,88 +1,44 @@
 """The overlay: boxes, track ids, an honest label and a panel of seven named bars per face.
 
-Text scales with the frame (readable from 640x360 to 4K). Labels and panels are placed by
-`layout` so that they overlap neither each other nor any face when the frame has room; in a
+Labels and panels are placed (see `placement`) so that they overlap neither each other nor
+any face when the frame has room, and cover little of the people under the faces; in a
 crowded frame the panels shrink, then only the main face keeps its panel, before anything
 overlaps; a label or panel set apart from its face is joined to it by a thin line in the
-face's colour.
+face's colour. Lines and boxes go under every label and panel, so no line crosses one.
+
+`Overlay` keeps placement and rendered labels per track from frame to frame (a video, a
+live view): its cost follows the faces that changed. `draw` is one frame on its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import cv2
 import numpy as np
 
-from ..classes import COMPOUND_CLASSES
 from ..messages import FaceResult, FrameResult
+from . import sprites
 from .labels import label_lines
-from .layout import FaceLayout, Rect, overlaps, place
+from .layout import FaceLayout, Rect, leader
+from .placement import FaceItem, Placements
+from .style import FALLBACK_COLOUR, WHITE, Style, label_size, panel_scales, panel_size, put_text, track_colour
 from .va_dial import draw_va
 
-FONT = cv2.FONT_HERSHEY_SIMPLEX
-PANEL_FACTORS = (1.0, 0.85, 0.7)  # panel text relative to label text, tried in turn when crowded
-MIN_PANEL_SCALE = 0.33  # below this Hershey text stops being readable
+__all__ = ["FALLBACK_COLOUR", "Overlay", "Style", "draw", "layout", "track_colour"]
 
-# One colour per track id, stable across frames; BGR.
-_PALETTE = (
-    (80, 200, 255),
-    (255, 160, 60),
-    (120, 230, 120),
-    (200, 120, 255),
-    (90, 90, 240),
-    (230, 220, 90),
-    (160, 160, 160),
-)
-FALLBACK_COLOUR = (150, 150, 150)
-_MUTED = (190, 190, 190)
-_WHITE = (255, 255, 255)
-
-
-def track_colour(track_id: int) -> tuple[int, int, int]:
-    return _PALETTE[track_id % len(_PALETTE)]
+WATERMARK_BACKDROP = 0.3
 
 
 @dataclass(frozen=True)
-class Style:
-    """Text size and spacing for one frame size."""
+class _Plan:
+    """One frame's faces, what each says, and where each goes."""
 
-    scale: float
-    thickness: int
-    pad: int
-
-    @classmethod
-    def for_frame(cls, width: int, height: int) -> Style:
-        scale = float(np.clip(min(width, height) / 1100, 0.38, 1.6))
-        return cls(scale, 1 if scale < 0.8 else 2, max(2, round(4 * scale)))
-
-    def line(self, scale: float | None = None) -> int:
-        (_, h), base = _text_size("Ag", scale or self.scale, self.thickness)
-        return h + base + max(1, self.pad // 2)
-
-    def width(self, text: str, scale: float | None = None) -> int:
-        return _text_size(text, scale or self.scale, self.thickness)[0][0]
-
-
-@lru_cache(maxsize=4096)
-def _text_size(text: str, scale: float, thickness: int) -> tuple[tuple[int, int], int]:
-    (w, h), base = cv2.getTextSize(text, FONT, scale, thickness)
-    return (w, h), base
-
-
-def _label_size(style: Style, lines: list[str]) -> tuple[int, int]:
-    return max(style.width(t) for t in lines) + 2 * style.pad, style.line() * len(lines) + style.pad
-
-
-def _panel_scale(style: Style, factor: float) -> float:
-    return max(MIN_PANEL_SCALE, style.scale * factor)
-
-
-def _panel_size(style: Style, scale: float) -> tuple[int, int]:
-    caption = max(style.width(n, scale) for n in COMPOUND_CLASSES)
-    row = style.line(scale)
-    return caption + 5 * row + style.width("0.00", scale) + 4 * style.pad, row * len(COMPOUND_CLASSES) + style.pad
+    faces: tuple[FaceResult, ...]
+    lines: list[tuple[str, ...]]
+    scales: list[tuple[float, ...]]
+    layouts: list[FaceLayout]
 
 
 def _box(face: FaceResult) -> Rect:
@@ -90,132 +46,134 @@ def _box(face: FaceResult) -> Rect:
     return Rect(x1, y1, x2, y2)
 
 
-def _watermark_rect(style: Style, text: str, height: int) -> Rect:
+def _colour(face: FaceResult) -> tuple[int, int, int]:
+    return FALLBACK_COLOUR if face.fallback else track_colour(face.track_id)
+
+
+def watermark_rect(style: Style, text: str, height: int) -> Rect:
     return Rect(0, height - style.line() - style.pad, style.width(text) + 2 * style.pad, height)
 
 
-def layout(result: FrameResult, watermark: str = "") -> tuple[list[FaceLayout], float]:
-    """Every face's rectangles, and the panel text scale they were made for (see the module)."""
-    h, w = result.frame.image.shape[:2]
-    style = Style.for_frame(w, h)
-    reserved = (_watermark_rect(style, watermark, h),) if watermark else ()
-    faces = [_box(f) for f in result.faces]
-    labels = [_label_size(style, label_lines(f)) for f in result.faces]
-    lead = [f.protagonist for f in result.faces]
-    # Crowded: smaller panels first, then a panel for the main face only, before any overlap.
-    tries = [(factor, [True] * len(faces)) for factor in PANEL_FACTORS] + [(PANEL_FACTORS[-1], lead)]
-    best: tuple[tuple[int, int], list[FaceLayout], float] | None = None
-    for factor, with_panel in tries:
-        scale = _panel_scale(style, factor)
-        panel = _panel_size(style, scale)
-        panels = [panel if keep else None for keep in with_panel]
-        placed = place((w, h), faces, labels, panels, reserved, gap=style.pad)
-        among, covered = overlaps(placed, reserved)
-        if best is None or (among, covered) < best[0]:
-            best = ((among, covered), placed, scale)
-        if among == 0 and covered == 0:
-            break
-    assert best is not None
-    return best[1], best[2]
+class Overlay:
+    """Draws frames of one source, keeping placement and rendered labels per track."""
 
+    def __init__(self, watermark: str) -> None:
+        self.watermark = watermark
+        self.placements = Placements()
+        self._sprites: dict[tuple[int, str], tuple[tuple, sprites.Sprite]] = {}
+        self._mark: tuple[tuple, sprites.Sprite] | None = None
+        self._scales: tuple[Style, int, tuple[float, ...]] | None = None
 
-def _backdrop(image: np.ndarray, rect: Rect, colour: tuple[int, int, int], thickness: int) -> None:
-    """A darkened rectangle with a border in the face's colour, so text reads on any picture."""
-    region = image[max(0, rect.y1) : rect.y2, max(0, rect.x1) : rect.x2]
-    region[:] = (region * 0.25).astype(np.uint8)
-    cv2.rectangle(image, (rect.x1, rect.y1), (rect.x2 - 1, rect.y2 - 1), colour, thickness)
+    def plan(self, result: FrameResult, reserved: tuple[Rect, ...] = ()) -> _Plan:
+        h, w = result.frame.image.shape[:2]
+        style = Style.for_frame(w, h)
+        if self.watermark:
+            reserved = (*reserved, watermark_rect(style, self.watermark, h))
+        lines = [tuple(label_lines(f)) for f in result.faces]
+        boxes = [_box(f) for f in result.faces]
+        choices = self._panel_scales(style, boxes)
+        panels = tuple(panel_size(style, s) for s in choices)
+        scales = [choices] * len(boxes)
+        items = [
+            FaceItem(face.track_id, box, label_size(style, list(text)), panels, face.protagonist)
+            for face, box, text in zip(result.faces, boxes, lines, strict=True)
+        ]
+        layouts = self.placements.update((w, h), items, reserved, style.pad)
+        return _Plan(result.faces, lines, scales, layouts)
 
+    def _panel_scales(self, style: Style, boxes: list[Rect]) -> tuple[float, ...]:
+        """One set of panel sizes for the frame, fitted to its typical face so that panels look
+        alike; kept until that face size changes by a quarter (a change places every face again)."""
+        if not boxes:
+            return ()
+        height = int(np.median([b.height for b in boxes]))
+        held = self._scales
+        if held is None or held[0] != style or abs(height - held[1]) > 0.25 * held[1]:
+            held = self._scales = (style, height, panel_scales(style, height))
+        return held[2]
 
-def _leader(image: np.ndarray, face: Rect, rect: Rect, colour: tuple[int, int, int], style: Style) -> None:
-    """A thin line from a face to its label or panel when they do not touch."""
-    if face.gap(rect) <= 2 * style.pad:
-        return
-    cx, cy = (rect.x1 + rect.x2) // 2, (rect.y1 + rect.y2) // 2
-    fx, fy = int(np.clip(cx, face.x1, face.x2)), int(np.clip(cy, face.y1, face.y2))
-    px, py = int(np.clip(fx, rect.x1, rect.x2 - 1)), int(np.clip(fy, rect.y1, rect.y2 - 1))
-    cv2.line(image, (fx, fy), (px, py), colour, 1, cv2.LINE_AA)
+    def draw(self, result: FrameResult, reserved: tuple[Rect, ...] = ()) -> np.ndarray:
+        """A copy of the frame with every face drawn and a watermark naming the producer;
+        labels and panels keep clear of `reserved` (a HUD) where they can."""
+        image = result.frame.image.copy()
+        style = Style.for_frame(image.shape[1], image.shape[0])
+        plan = self.plan(result, reserved)
+        for face, where in zip(plan.faces, plan.layouts, strict=True):
+            self._lines(image, face, where, style)
+        for face, text, choices, where in zip(plan.faces, plan.lines, plan.scales, plan.layouts, strict=True):
+            self._label(image, face, text, where.label, style)
+            if face.smoothed.va is not None:
+                draw_va(image, where.face, face.smoothed.va, _colour(face))
+            if where.panel is not None:
+                self._panel(image, face, where.panel, style, choices[where.choice])
+        self._watermark(image, style)
+        live = {f.track_id for f in result.faces}
+        for key in [k for k in self._sprites if k[0] not in live]:
+            del self._sprites[key]
+        return image
 
+    def _lines(self, image: np.ndarray, face: FaceResult, where: FaceLayout, style: Style) -> None:
+        colour, box = _colour(face), where.face
+        thick = 1 if face.fallback else max(1, round(2 * style.scale))
+        cv2.rectangle(image, (box.x1, box.y1), (box.x2, box.y2), colour, thick, cv2.LINE_AA)
+        for rect in (where.label, where.panel):
+            line = leader(box, rect, 2 * style.pad) if rect is not None else None
+            if line is not None:
+                cv2.line(image, line[:2], line[2:], colour, 1, cv2.LINE_AA)
 
-def _draw_label(image: np.ndarray, rect: Rect, lines: list[str], colour: tuple[int, int, int], style: Style) -> None:
-    _backdrop(image, rect, colour, 1)
-    row = style.line()
-    for i, text in enumerate(lines):
-        base = rect.y1 + (i + 1) * row - max(1, style.pad // 2)
-        cv2.putText(
-            image,
-            text,
-            (rect.x1 + style.pad, base),
-            FONT,
-            style.scale,
-            colour if i == 0 else _WHITE,
-            style.thickness,
-            cv2.LINE_AA,
-        )
+    def _cached(self, track: int, kind: str, key: tuple, make: Callable[[], sprites.Sprite]) -> sprites.Sprite:
+        held = self._sprites.get((track, kind))
+        if held is None or held[0] != key:
+            held = (key, make())
+            self._sprites[(track, kind)] = held
+        return held[1]
 
+    def _label(self, image: np.ndarray, face: FaceResult, text: tuple[str, ...], rect: Rect, style: Style) -> None:
+        colour, size = _colour(face), (rect.width, rect.height)
+        key = (text, colour, size, style)
+        sprite = self._cached(face.track_id, "label", key, lambda: sprites.label(size, text, colour, style))
+        sprite.blit(image, rect.x1, rect.y1)
 
-def _draw_panel(
-    image: np.ndarray, rect: Rect, probs: np.ndarray, colour: tuple[int, int, int], style: Style, scale: float
-) -> None:
-    _backdrop(image, rect, colour, 1)
-    row = style.line(scale)
-    caption = max(style.width(n, scale) for n in COMPOUND_CLASSES)
-    top = int(np.argmax(probs))
-    bar_x, bar_w = rect.x1 + 2 * style.pad + caption, 4 * row
-    for i, (name, p) in enumerate(zip(COMPOUND_CLASSES, probs, strict=False)):
-        y = rect.y1 + style.pad // 2 + i * row
-        text_colour = _WHITE if i == top else _MUTED
-        cv2.putText(
-            image, name, (rect.x1 + style.pad, y + row - 3), FONT, scale, text_colour, style.thickness, cv2.LINE_AA
-        )
-        cv2.rectangle(image, (bar_x, y + 2), (bar_x + bar_w, y + row - 2), (70, 70, 70), cv2.FILLED)
-        cv2.rectangle(
-            image, (bar_x, y + 2), (bar_x + int(bar_w * float(np.clip(p, 0, 1))), y + row - 2), colour, cv2.FILLED
-        )
-        cv2.putText(
-            image,
-            f"{float(p):.2f}",
-            (bar_x + bar_w + style.pad, y + row - 3),
-            FONT,
-            scale,
-            text_colour,
-            style.thickness,
-            cv2.LINE_AA,
-        )
+    def _panel(self, image: np.ndarray, face: FaceResult, rect: Rect, style: Style, scale: float) -> None:
+        colour, size = _colour(face), (rect.width, rect.height)
+        probs = face.smoothed.compound
+        top = int(np.argmax(probs))
+        key = (colour, size, style, scale, top)
+        base = self._cached(face.track_id, "panel", key, lambda: sprites.panel_base(size, colour, style, scale, top))
+        base.blit(image, rect.x1, rect.y1)
+        sprites.panel_values(image, rect, probs, colour, style, scale)
 
+    def _watermark(self, image: np.ndarray, style: Style) -> None:
+        if not self.watermark:
+            return
+        h = image.shape[0]
+        rect = watermark_rect(style, self.watermark, h)
+        key = (rect, style)
+        if self._mark is None or self._mark[0] != key:
 
-def draw_face(image: np.ndarray, face: FaceResult, where: FaceLayout, style: Style, panel_scale: float) -> None:
-    colour = FALLBACK_COLOUR if face.fallback else track_colour(face.track_id)
-    box = where.face
-    cv2.rectangle(
-        image,
-        (box.x1, box.y1),
-        (box.x2, box.y2),
-        colour,
-        1 if face.fallback else max(1, round(2 * style.scale)),
-        cv2.LINE_AA,
-    )
-    for rect in (where.label, where.panel):
-        if rect is not None:
-            _leader(image, box, rect, colour, style)
-    _draw_label(image, where.label, label_lines(face), colour, style)
-    if face.smoothed.va is not None:
-        draw_va(image, box, face.smoothed.va, colour)
-    if where.panel is not None:
-        _draw_panel(image, where.panel, face.smoothed.compound, colour, style, panel_scale)
+            def paint(canvas: np.ndarray, colourful: bool) -> None:
+                put_text(
+                    canvas,
+                    self.watermark,
+                    (style.pad, rect.height - style.pad - 2),
+                    style.scale,
+                    WHITE if colourful else 255,
+                    style.thickness,
+                )
+
+            self._mark = (key, sprites.render((rect.width, rect.height), paint, WATERMARK_BACKDROP))
+        self._mark[1].blit(image, rect.x1, rect.y1)
 
 
 def draw(result: FrameResult, watermark: str) -> np.ndarray:
-    """A copy of the frame with every face drawn and a watermark naming the producer."""
-    image = result.frame.image.copy()
-    h, w = image.shape[:2]
-    style = Style.for_frame(w, h)
-    places, panel_scale = layout(result, watermark)
-    for face, where in zip(result.faces, places, strict=False):
-        draw_face(image, face, where, style, panel_scale)
-    mark = _watermark_rect(style, watermark, h)
-    region = image[mark.y1 : mark.y2, mark.x1 : mark.x2]
-    region[:] = (region * 0.3).astype(np.uint8)
-    cv2.putText(
-        image, watermark, (style.pad, h - style.pad - 2), FONT, style.scale, _WHITE, style.thickness, cv2.LINE_AA
-    )
-    return image
+    """One frame on its own (a picture, a preview): every face placed from scratch."""
+    return Overlay(watermark).draw(result)
+
+
+def layout(result: FrameResult, watermark: str = "") -> tuple[list[FaceLayout], list[float | None]]:
+    """Every face's rectangles on one frame on its own, and each panel's text scale."""
+    plan = Overlay(watermark).plan(result)
+    scales = [
+        s[lay.choice] if lay.panel is not None else None for s, lay in zip(plan.scales, plan.layouts, strict=True)
+    ]
+    return plan.layouts, scales

@@ -1,10 +1,12 @@
 """Where each face's label and bar panel go: rectangles placed so that they overlap nothing.
 
-Pure geometry, no drawing. Faces are placed largest first; each one's label, then its panel,
-takes the first of its candidate positions (beside the face, then rings further out, nearest
-first) that overlaps no face and nothing already placed, and otherwise the one that overlaps
-least. Overlapping another label or panel costs more than covering a face, which costs more
-than distance. The search stops at the first free position, so a frame with room is cheap.
+Pure geometry, no drawing. A `Board` holds what is already on the frame (faces, the bodies
+below them, labels, panels, leader lines, reserved corners); each new label or panel takes
+the best of its candidate positions (beside its face, then rings further out). A position
+is free when it overlaps no face, label or panel and its leader line crosses no label or
+panel, nor does it sit on another's leader; among free positions the nearest one that
+covers the least of the bodies wins, and a preferred position (where the item was in the
+frame before) wins while it stays free, so that a label does not jump from side to side.
 """
 
 from __future__ import annotations
@@ -13,9 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_LABEL_WEIGHT = 100.0  # per pixel of overlap with a placed label or panel
+_ITEM_WEIGHT = 100.0  # per pixel of overlap with a placed label, panel or reserved corner
 _FACE_WEIGHT = 20.0  # per pixel of a face covered
+_CROSS_WEIGHT = 5000.0  # per leader sample point inside a label or panel (a line crossing it)
+_FACE_CROSS_WEIGHT = 300.0  # per leader sample point inside another face
+_BODY_WEIGHT = 0.01  # per pixel of a body covered: soft, traded against distance in pixels
 _RINGS = 12  # how far out the search goes, in steps of a quarter (across) or half (down) the item's size
+_SAMPLES = 12  # points per leader line when testing what it crosses
 
 
 @dataclass(frozen=True)
@@ -48,14 +54,80 @@ class Rect:
         dy = max(other.y1 - self.y2, self.y1 - other.y2, 0)
         return float((dx * dx + dy * dy) ** 0.5)
 
+    def shifted(self, dx: int, dy: int) -> Rect:
+        return Rect(self.x1 + dx, self.y1 + dy, self.x2 + dx, self.y2 + dy)
+
 
 @dataclass(frozen=True)
 class FaceLayout:
-    """One face's box, its label and its bar panel (None when the overlay has no panel)."""
+    """One face's box, its label and its bar panel (None when it has no panel); `choice` is
+    which of the panel sizes offered was taken (0 = the largest)."""
 
     face: Rect
     label: Rect
     panel: Rect | None
+    choice: int = 0
+
+
+def body_of(face: Rect, frame: tuple[int, int]) -> Rect:
+    """Roughly where the person under a face is: shoulders wider than the face, down a few face heights."""
+    w, h = face.width, face.height
+    return Rect(
+        max(0, face.x1 - w // 2),
+        min(frame[1], face.y2),
+        min(frame[0], face.x2 + w // 2),
+        min(frame[1], face.y2 + 3 * h),
+    )
+
+
+def leader(face: Rect, rect: Rect, min_gap: float) -> tuple[int, int, int, int] | None:
+    """The line joining a face to its label or panel (x1, y1, x2, y2), None when they are close:
+    from the face's point nearest the rectangle's centre to the rectangle's point nearest that."""
+    if face.gap(rect) <= min_gap:
+        return None
+    cx, cy = (rect.x1 + rect.x2) // 2, (rect.y1 + rect.y2) // 2
+    fx, fy = min(max(cx, face.x1), face.x2), min(max(cy, face.y1), face.y2)
+    return fx, fy, min(max(fx, rect.x1), rect.x2 - 1), min(max(fy, rect.y1), rect.y2 - 1)
+
+
+def _leaders(face: Rect, boxes: np.ndarray) -> np.ndarray:
+    """(N, 4) leader segments from `face` to each box: face point nearest the box's centre,
+    then the box point nearest that."""
+    cx, cy = (boxes[:, 0] + boxes[:, 2]) // 2, (boxes[:, 1] + boxes[:, 3]) // 2
+    fx, fy = np.clip(cx, face.x1, face.x2), np.clip(cy, face.y1, face.y2)
+    px, py = np.clip(fx, boxes[:, 0], boxes[:, 2] - 1), np.clip(fy, boxes[:, 1], boxes[:, 3] - 1)
+    return np.stack([fx, fy, px, py], axis=1)
+
+
+def _gaps(face: Rect, boxes: np.ndarray) -> np.ndarray:
+    dx = np.maximum.reduce([face.x1 - boxes[:, 2], boxes[:, 0] - face.x2, np.zeros(len(boxes), np.int64)])
+    dy = np.maximum.reduce([face.y1 - boxes[:, 3], boxes[:, 1] - face.y2, np.zeros(len(boxes), np.int64)])
+    return np.hypot(dx, dy)
+
+
+def _points(segments: np.ndarray) -> np.ndarray:
+    """(N, S, 2) points inside each segment (the ends left out)."""
+    t = np.arange(1, _SAMPLES)[None, :, None] / _SAMPLES
+    a, b = segments[:, None, :2], segments[:, None, 2:]
+    return a + (b - a) * t
+
+
+def _inside(points: np.ndarray, rects: np.ndarray) -> np.ndarray:
+    """(N,) how many of each row's points lie strictly inside any of `rects` (M, 4)."""
+    if not len(rects) or not points.size:
+        return np.zeros(len(points))
+    x, y = points[..., 0][..., None], points[..., 1][..., None]
+    hit = (x > rects[:, 0]) & (x < rects[:, 2]) & (y > rects[:, 1]) & (y < rects[:, 3])
+    return hit.any(axis=-1).sum(axis=-1)
+
+
+def _areas(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Overlap area of every box (N, 4) with every rectangle in `others` (M, 4), summed per box."""
+    if not len(others):
+        return np.zeros(len(boxes))
+    w = np.minimum(boxes[:, None, 2], others[None, :, 2]) - np.maximum(boxes[:, None, 0], others[None, :, 0])
+    h = np.minimum(boxes[:, None, 3], others[None, :, 3]) - np.maximum(boxes[:, None, 1], others[None, :, 1])
+    return (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)
 
 
 def _candidates(anchor: Rect, w: int, h: int, gap: int, rings: int) -> np.ndarray:
@@ -74,126 +146,85 @@ def _candidates(anchor: Rect, w: int, h: int, gap: int, rings: int) -> np.ndarra
     return np.stack([xs, ys], axis=2).reshape(-1, 2)
 
 
-def _areas(boxes: np.ndarray, others: list[Rect]) -> np.ndarray:
-    """Overlap area of every box (N, 4) with every rectangle in `others`, summed per box."""
-    if not others:
-        return np.zeros(len(boxes))
-    o = np.array([(r.x1, r.y1, r.x2, r.y2) for r in others], np.int64)
-    w = np.minimum(boxes[:, None, 2], o[None, :, 2]) - np.maximum(boxes[:, None, 0], o[None, :, 0])
-    h = np.minimum(boxes[:, None, 3], o[None, :, 3]) - np.maximum(boxes[:, None, 1], o[None, :, 1])
-    return (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)
+def _array(rects: list[Rect]) -> np.ndarray:
+    return np.array([(r.x1, r.y1, r.x2, r.y2) for r in rects], np.int64).reshape(-1, 4)
 
 
-def place_one(
-    anchors: list[Rect], size: tuple[int, int], frame: tuple[int, int], placed: list[Rect], faces: list[Rect], gap: int
-) -> Rect:
-    """The first free position for a w x h item next to the first of `anchors` (then the
-    others, then further out), or the one that overlaps least."""
-    w, h = size
-    near = [_candidates(a, w, h, gap, 0) for a in anchors[1:]]
-    xy = np.concatenate([_candidates(anchors[0], w, h, gap, 0), *near, _candidates(anchors[0], w, h, gap, _RINGS)[12:]])
-    # moved inside the frame
-    xy[:, 0] = np.clip(xy[:, 0], 0, max(0, frame[0] - w))
-    xy[:, 1] = np.clip(xy[:, 1], 0, max(0, frame[1] - h))
-    boxes = np.concatenate([xy, xy + (w, h)], axis=1)
-    cost = _LABEL_WEIGHT * _areas(boxes, placed) + _FACE_WEIGHT * _areas(boxes, faces)
-    free = np.flatnonzero(cost == 0)
-    if len(free):
-        pick = int(free[0])
-    else:
-        a = anchors[0]
-        dx = np.maximum.reduce([a.x1 - boxes[:, 2], boxes[:, 0] - a.x2, np.zeros(len(boxes), np.int64)])
-        dy = np.maximum.reduce([a.y1 - boxes[:, 3], boxes[:, 1] - a.y2, np.zeros(len(boxes), np.int64)])
-        pick = int(np.argmin(cost + np.hypot(dx, dy)))
-    return Rect(*(int(v) for v in boxes[pick]))
+@dataclass(frozen=True)
+class Pick:
+    rect: Rect
+    hard: float  # overlap and crossing cost: 0 when the position is free
+    leader: tuple[int, int, int, int] | None
 
 
-def _greedy(
-    order: list[int],
-    frame: tuple[int, int],
-    faces: list[Rect],
-    labels: list[tuple[int, int]],
-    panels: list[tuple[int, int] | None],
-    reserved: tuple[Rect, ...],
-    gap: int,
-) -> list[FaceLayout]:
-    placed: list[Rect] = list(reserved)
-    out: dict[int, FaceLayout] = {}
-    for i in order:
-        label = place_one([faces[i]], labels[i], frame, placed, faces, gap)
-        placed.append(label)
-        panel = None
-        if panels[i] is not None:
-            panel = place_one([faces[i], label], panels[i], frame, placed, faces, gap)
-            placed.append(panel)
-        out[i] = FaceLayout(faces[i], label, panel)
-    return [out[i] for i in range(len(faces))]
+class Board:
+    """What is on the frame so far; `place` finds a position for one more item and `add` keeps it."""
 
+    def __init__(self, frame: tuple[int, int], faces: list[Rect], reserved: tuple[Rect, ...], gap: int) -> None:
+        self.frame, self.gap = frame, gap
+        self.faces = _array(faces)
+        self.bodies = _array([body_of(f, frame) for f in faces])
+        self.items: list[Rect] = list(reserved)
+        self.leaders: list[tuple[int, int, int, int]] = []
 
-def _orders(faces: list[Rect]) -> list[list[int]]:
-    """Greedy placement depends on who goes first: a few natural orders are tried."""
-    keys = (
-        lambda r: -r.width * r.height,  # largest first
-        lambda r: r.y1,  # top first
-        lambda r: r.x1,  # left first
-        lambda r: -r.x2,  # right first
-        lambda r: -r.y2,  # bottom first
-    )
-    orders: list[list[int]] = []
-    for key in keys:
-        order = sorted(range(len(faces)), key=lambda k: key(faces[k]))
-        if order not in orders:
-            orders.append(order)
-    return orders
+    def add(self, pick: Pick) -> None:
+        self.items.append(pick.rect)
+        if pick.leader is not None:
+            self.leaders.append(pick.leader)
 
+    def place(
+        self, face: Rect, anchors: list[Rect], size: tuple[int, int], prefer: tuple[int, int] | None = None
+    ) -> Pick:
+        """The best position for a w x h item beside `face` (and its other `anchors`);
+        `prefer` is a top-left corner relative to the face's, kept while it is free."""
+        w, h = size
+        near = [_candidates(a, w, h, self.gap, 0) for a in anchors]
+        xy = np.concatenate(
+            [_candidates(face, w, h, self.gap, 0), *near, _candidates(face, w, h, self.gap, _RINGS)[12:]]
+        )
+        if prefer is not None:
+            xy = np.concatenate([np.array([[face.x1 + prefer[0], face.y1 + prefer[1]]]), xy])
+        xy[:, 0] = np.clip(xy[:, 0], 0, max(0, self.frame[0] - w))  # moved inside the frame
+        xy[:, 1] = np.clip(xy[:, 1], 0, max(0, self.frame[1] - h))
+        boxes = np.concatenate([xy, xy + (w, h)], axis=1)
+        hard, soft, segs, has = self._costs(face, boxes)
+        free = hard == 0
+        if prefer is not None and free[0]:
+            pick = 0
+        elif free.any():
+            pick = int(np.flatnonzero(free)[np.argmin(soft[free])])
+        else:
+            pick = int(np.argmin(hard + soft))
+        line = tuple(int(v) for v in segs[pick]) if has[pick] else None
+        return Pick(Rect(*(int(v) for v in boxes[pick])), float(hard[pick]), line)  # type: ignore[arg-type]
 
-def place(
-    frame: tuple[int, int],
-    faces: list[Rect],
-    labels: list[tuple[int, int]],
-    panels: list[tuple[int, int] | None],
-    reserved: tuple[Rect, ...] = (),
-    gap: int = 2,
-) -> list[FaceLayout]:
-    """A layout per face (in the order given); `frame` is (width, height), `reserved` holds
-    rectangles nothing may cover if it can help (a watermark). Of the greedy layouts in a
-    few orders, the one with the least overlap wins, then the one with the shortest and
-    least crossing leader lines."""
-    best: tuple[tuple[int, int, float], list[FaceLayout]] | None = None
-    for order in _orders(faces):
-        layouts = _greedy(order, frame, faces, labels, panels, reserved, gap)
-        score = (*overlaps(layouts, reserved), _leader_cost(layouts))
-        if best is None or score < best[0]:
-            best = (score, layouts)
-        if len(faces) < 2:
-            break
-    return best[1] if best is not None else []
+    def _costs(self, face: Rect, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        items = _array(self.items)
+        others = self.faces[~np.all(self.faces == (face.x1, face.y1, face.x2, face.y2), axis=1)]
+        gaps = _gaps(face, boxes)
+        segs = _leaders(face, boxes)
+        has = gaps > 2 * self.gap
+        points = _points(segs.astype(np.float64))
+        crossing = np.where(has, _inside(points, items), 0)
+        over_faces = np.where(has, _inside(points, others), 0)
+        on_lines = self._lines_in(boxes)
+        hard = (
+            _ITEM_WEIGHT * _areas(boxes, items)
+            + _FACE_WEIGHT * _areas(boxes, self.faces)
+            + _CROSS_WEIGHT * (crossing + on_lines)
+            + _FACE_CROSS_WEIGHT * over_faces
+        )
+        soft = _BODY_WEIGHT * _areas(boxes, self.bodies) + gaps
+        return hard, soft, segs, has
 
-
-def _leader_cost(layouts: list[FaceLayout]) -> float:
-    """Total distance from faces to their labels and panels, with a leader that crosses
-    another face counted as much as a long one."""
-    cost = 0.0
-    for lay in layouts:
-        for rect in (lay.label, lay.panel):
-            if rect is None:
-                continue
-            cost += lay.face.gap(rect)
-            crossed = sum(_crosses(lay.face, rect, other.face) for other in layouts if other is not lay)
-            cost += 500.0 * crossed
-    return cost
-
-
-def _crosses(face: Rect, rect: Rect, other: Rect, samples: int = 16) -> bool:
-    """Whether the line between the centres of `face` and `rect` passes through `other`."""
-    ax, ay = (face.x1 + face.x2) / 2, (face.y1 + face.y2) / 2
-    bx, by = (rect.x1 + rect.x2) / 2, (rect.y1 + rect.y2) / 2
-    for k in range(1, samples):
-        t = k / samples
-        x, y = ax + (bx - ax) * t, ay + (by - ay) * t
-        if other.x1 < x < other.x2 and other.y1 < y < other.y2:
-            return True
-    return False
+    def _lines_in(self, boxes: np.ndarray) -> np.ndarray:
+        """(N,) how many sample points of the leaders already drawn fall inside each box."""
+        if not self.leaders:
+            return np.zeros(len(boxes))
+        pts = _points(np.array(self.leaders, np.float64)).reshape(-1, 2)
+        x, y = pts[:, 0][None, :], pts[:, 1][None, :]
+        hit = (x > boxes[:, :1]) & (x < boxes[:, 2:3]) & (y > boxes[:, 1:2]) & (y < boxes[:, 3:4])
+        return hit.sum(axis=1)
 
 
 def overlaps(layouts: list[FaceLayout], reserved: tuple[Rect, ...] = ()) -> tuple[int, int]:

@@ -13,7 +13,8 @@ from ..messages import FaceResult, FaceScores, FrameResult, StatusEvent
 def _named(values: np.ndarray | None, names: tuple[str, ...]) -> dict[str, float] | None:
     if values is None:
         return None
-    return {n: round(float(v), 5) for n, v in zip(names, values, strict=False)}
+    # tolist() gives the same Python floats as float() per item, in one call
+    return {n: round(v, 5) for n, v in zip(names, values.tolist(), strict=False)}
 
 
 def face_record(result: FrameResult, face: FaceResult) -> dict[str, Any]:
@@ -83,10 +84,11 @@ def _members(scores: FaceScores) -> dict[str, dict[str, Any] | None] | None:
             out[name] = None  # this member abstained on this face
             continue
         idx = int(np.argmax(probs))
+        values = probs.tolist()
         out[name] = {
             "label": COMPOUND_CLASSES[idx],
-            "prob": round(float(probs[idx]), 5),
-            "compound": [round(float(v), 5) for v in probs],
+            "prob": round(values[idx], 5),
+            "compound": [round(v, 5) for v in values],
         }
     return out
 

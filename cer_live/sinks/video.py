@@ -20,7 +20,7 @@ import numpy as np
 from ..messages import FrameResult
 from .base import Sink
 from .canvas import Canvas, canvas_for, fit
-from .draw import draw
+from .draw import Overlay
 from .files import write_failure
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ class AnnotatedVideoSink(Sink):
         self.path = path
         self.fps = fps if fps > 0 else 25.0
         self.watermark = watermark
+        self.overlay = Overlay(watermark)  # placement and labels kept from frame to frame
         self.frames = 0
         self._out: av.container.OutputContainer | None = None
         self._stream: av.video.stream.VideoStream | None = None
@@ -70,12 +71,15 @@ class AnnotatedVideoSink(Sink):
         self._done = False
 
     def write(self, result: FrameResult) -> None:
-        image = draw(result, self.watermark)
+        self.write_image(self.overlay.draw(result), result.frame.pts)
+
+    def write_image(self, image: np.ndarray, pts: float) -> None:
+        """One drawn frame, at `pts` seconds."""
         if self._canvas is None:
             self._open(image)
         i420 = cv2.cvtColor(fit(image, self._canvas), cv2.COLOR_BGR2YUV_I420)
         frame = av.VideoFrame.from_ndarray(i420, format="yuv420p")
-        frame.pts = self._ticks(result.frame.pts)
+        frame.pts = self._ticks(pts)
         frame.time_base = TIME_BASE
         self._encode(frame)
         self.frames += 1

@@ -59,7 +59,7 @@ def test_report_validates_against_its_schema(two_runs):
     assert report["machine"]["cores"] >= 1 and report["machine"]["cpu_model"]
     stages = report["stages"]["stages"]
     for stage in ("decode", "detect", "track", "align", "infer", "fuse", "ensemble", "smooth", "draw", "encode"):
-        assert stages[stage]["n"] >= 1, stage
+        assert 1 <= stages[stage]["n"] <= stages[stage]["of_frames"], stage
     assert report["end_to_end"]["fps"]["pipeline"]["median"] > 0
     assert report["ratios"]["pipeline_vs_decode_alone"] > 0
     assert [row["faces"] for row in report["sweeps"]["faces"]] == [1, 2]
@@ -79,7 +79,8 @@ def test_absent_peer_and_missing_gpu_are_said_not_hidden(two_runs):
     _, report = two_runs[0]
     peer = report["peer"]
     if peer["status"] == "absent":
-        assert report["ratios"]["pipeline_vs_peer"] is None and "not installed" in peer["note"]
+        assert report["ratios"]["pipeline_vs_peer"] is None and "--peer-python" in peer["note"]
+        assert "pip install --no-deps fer==" in peer["note"]  # how to make the peer's environment
     cuda = [e for e in report["sweeps"]["batch"] if e["device"] == "cuda"]
     assert cuda and all(e["status"] in ("measured", "skipped") and e["note"] for e in cuda)
     if report["machine"]["gpu"] is None:
@@ -108,6 +109,7 @@ def test_an_existing_report_is_not_overwritten(two_runs):
         (("--backend", "onnx,tpu"), "unknown backend 'onnx, tpu'"),
         (("--faces", "two"), "bad --faces 'two'"),
         (("--repeats", "0"), "bad --repeats 0"),
+        (("--peer-python", "/nonexistent/bin/python"), "no Python interpreter at --peer-python"),
     ],
 )
 def test_bad_sweep_arguments_are_one_line_errors_before_anything_runs(tmp_path, args, says):

@@ -1,0 +1,39 @@
+"""The `fer` peer is measured in an interpreter of its own, or said absent with how to make one."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+
+import numpy as np
+import pytest
+
+from cer_live.bench.baselines import MAKE_PEER, peer_fps, peer_status
+
+
+@pytest.mark.skipif(importlib.util.find_spec("fer") is not None, reason="fer is installed in cer-live's environment")
+def test_an_interpreter_without_fer_is_reported_with_the_way_to_make_one():
+    status = peer_status(sys.executable)  # a real interpreter, the one running cer-live, which has no fer
+    assert status["status"] == "absent"
+    assert sys.executable in status["note"] and "cannot import fer" in status["note"]
+    assert MAKE_PEER in status["note"] and "--peer-python" in status["note"]
+
+
+def test_without_an_interpreter_the_report_says_how_to_make_one():
+    status = peer_status(None)
+    if status["status"] == "absent":
+        assert "tensorflow-cpu" in status["note"] and "--no-deps fer==25.10.3" in status["note"]
+
+
+PEER_PYTHON = os.environ.get("CER_LIVE_PEER_PYTHON", "")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not PEER_PYTHON, reason="set CER_LIVE_PEER_PYTHON to the python of an environment with fer")
+def test_the_peer_runs_in_its_own_interpreter_on_the_same_frames(sample, tmp_path):
+    status = peer_status(PEER_PYTHON)
+    assert status["status"] == "available" and status["python"] == PEER_PYTHON
+    fps = peer_fps(sample("WolfgangLanger_Pexels.mp4"), 6, PEER_PYTHON, tmp_path)
+    assert fps > 0
+    assert np.load(tmp_path / "peer-frames.npy").shape == (6, 360, 640, 3)  # the frames it was given
