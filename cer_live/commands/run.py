@@ -87,7 +87,10 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     )
     run.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     run.add_argument(
-        "--precision", choices=PRECISIONS, default="auto", help="members' precision (auto: fp16 on cuda, fp32 on cpu)"
+        "--precision",
+        choices=PRECISIONS,
+        default="auto",
+        help="members' precision (auto: fp16 on cuda; int8 on cpu where the pack has it, else fp32)",
     )
     run.add_argument(
         "--fusion", choices=FUSIONS, default="pack", help="how members' votes combine (default: the pack's rule)"

@@ -7,6 +7,7 @@ import time
 import numpy as np
 
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, composition_matrix
+from ..errors import PackError
 from ..faces.align import align
 from ..messages import Detection, FaceScores
 from . import backends
@@ -23,6 +24,16 @@ def _finite_mean(stack: np.ndarray) -> np.ndarray:
     total = np.where(ok, stack, 0.0).sum(axis=0)
     count = ok.sum(axis=0)
     return np.where(count > 0, total / np.maximum(count, 1), 1.0 / stack.shape[2]).astype(np.float32)
+
+
+def _check_int8(pack: Pack, options: BackendOptions) -> None:
+    """--precision int8 needs every member's INT8 variant; said once for the pack, not per member."""
+    missing = [spec.name for spec in pack.members if spec.int8 is None]
+    if options.precision == "int8" and missing:
+        raise PackError(
+            f"pack '{pack.name}' has no INT8 variant of {', '.join(missing)}; build one with "
+            f"'cer-live packs quantize {pack.name} --calibration MEDIA --name NAME', or use --precision fp32"
+        )
 
 
 class Member:
@@ -79,6 +90,7 @@ class Preprocessor:
 class Ensemble:
     def __init__(self, pack: Pack, backend: str = "auto", options: BackendOptions | None = None) -> None:
         options = options or BackendOptions()
+        _check_int8(pack, options)
         self.pack = pack
         self.members = [Member(spec, backend, options) for spec in pack.members]
         self.weights = np.array([m.spec.weight for m in self.members])

@@ -44,6 +44,7 @@ class MemberSpec:
     classes: tuple[str, ...]
     weight: float = 1.0
     fp16: VerifiedFile | None = None  # the FP16 ONNX variant, when exported
+    int8: VerifiedFile | None = None  # the static INT8 variant, from `cer-live packs quantize`
     torch_arch: str | None = None  # torchvision architecture, for the torch backend
     torch_weights: VerifiedFile | None = None  # its state_dict
 
@@ -57,6 +58,7 @@ class MemberSpec:
             onnx=self.model,
             label=f"member '{self.name}'",
             onnx_fp16=self.fp16,
+            onnx_int8=self.int8,
             torch_arch=self.torch_arch,
             torch_weights=self.torch_weights,
         )
@@ -280,6 +282,7 @@ class _Reader:
             classes=classes,
             weight=float(raw.get("weight", 1.0)),
             fp16=self.optional_file(raw.get("fp16"), where + ".fp16"),
+            int8=self.optional_file(raw.get("int8"), where + ".int8"),
             torch_arch=raw["torch"].get("arch") if isinstance(raw.get("torch"), dict) else None,
             torch_weights=self.optional_file(raw.get("torch"), where + ".torch"),
         )
