@@ -27,6 +27,7 @@ def method() -> dict[str, str]:
         "activations": "uint8, asymmetric, per tensor",
         "calibration": "MinMax over the calibration faces",
         "preprocessing": "onnxruntime.quantization.quant_pre_process (shape inference and graph optimisation)",
+        "kept_in_float": "the node(s) writing the graph's outputs (the classifier's last layer)",
     }
 
 
@@ -55,6 +56,14 @@ def _prepared(model: Path, work: Path) -> Path:
         return model
 
 
+def _output_nodes(model: Path) -> list[str]:
+    """The nodes that write the graph's outputs (the classifier's last layer): kept in float, so
+    that the logits are not rounded to 256 levels, which flips near-tied classes for nothing."""
+    graph = onnx.load(str(model), load_external_data=False).graph
+    outputs = {o.name for o in graph.output}
+    return [node.name for node in graph.node if outputs & set(node.output) and node.name]
+
+
 def quantize(fp32: bytes, tensors: np.ndarray, label: str, metadata: dict[str, str]) -> bytes:
     """The INT8 ONNX of the fp32 ONNX `fp32`, calibrated on `tensors` (faces, C, H, W); its bytes."""
     from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
@@ -81,6 +90,7 @@ def quantize(fp32: bytes, tensors: np.ndarray, label: str, metadata: dict[str, s
                 activation_type=QuantType.QUInt8,
                 weight_type=QuantType.QInt8,
                 calibrate_method=CalibrationMethod.MinMax,
+                nodes_to_exclude=_output_nodes(prepared),
             )
         except Exception as exc:  # onnxruntime raises many unrelated types
             raise QuantizeError(
