@@ -57,9 +57,9 @@ def read_keras_h5(path: Path) -> KerasModel:
         for layer_name in group:
             arrays: dict[str, np.ndarray] = {}
             group[layer_name].visititems(
-                lambda n, obj, arrays=arrays: (
-                    arrays.__setitem__(_short(n), np.asarray(obj)) if hasattr(obj, "shape") else None
-                )
+                lambda n, obj, arrays=arrays: arrays.__setitem__(_short(n), np.asarray(obj))
+                if hasattr(obj, "shape")
+                else None
             )
             weights[layer_name] = arrays
     if config.get("class_name") not in ("Model", "Functional"):
