@@ -45,5 +45,9 @@ class ExportError(CerLiveError):
     """Checkpoints cannot be read or exported (unknown architecture, bad state_dict)."""
 
 
+class QuantizeError(ExportError):
+    """An INT8 member disagrees with its fp32 original beyond the limit, or cannot be calibrated."""
+
+
 class ParityError(ExportError):
     """An exported model does not reproduce its source model within tolerance."""

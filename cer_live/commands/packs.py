@@ -9,6 +9,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from . import packs_quantize  # its parser only; the quantization code loads when it runs
+
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     packs = sub.add_parser("packs", help="list or show model packs", parents=parents)
@@ -18,6 +20,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
         "show", help="validate a pack (every file's sha256) and show its manifest", parents=parents
     )
     show.add_argument("name", nargs="?", default="default")
+    packs_quantize.add_parser(packs_sub, parents)
     _add_import(packs_sub, parents)
 
 
@@ -41,6 +44,8 @@ def _add_import(packs_sub: argparse._SubParsersAction, parents: list[argparse.Ar
 
 
 def run(args: argparse.Namespace, err: Console) -> int:
+    if args.packs_command == "quantize":
+        return packs_quantize.run(args, err)
     from ..models.packs import list_packs, load_pack, read_listing
 
     if args.packs_command == "import":

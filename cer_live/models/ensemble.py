@@ -7,6 +7,7 @@ import time
 import numpy as np
 
 from ..classes import BASIC_CLASSES, COMPOUND_CLASSES, composition_matrix
+from ..errors import PackError
 from ..messages import Detection, FaceScores
 from . import backends
 from .backends import BackendOptions
@@ -26,6 +27,16 @@ def _finite_mean(stack: np.ndarray, empty: float | None = None) -> np.ndarray:
     count = ok.sum(axis=0)
     empty = 1.0 / stack.shape[2] if empty is None else empty
     return np.where(count > 0, total / np.maximum(count, 1), empty).astype(np.float32)
+
+
+def _check_int8(pack: Pack, options: BackendOptions) -> None:
+    """--precision int8 needs every member's INT8 variant; said once for the pack, not per member."""
+    missing = [spec.name for spec in pack.members if spec.int8 is None]
+    if options.precision == "int8" and missing:
+        raise PackError(
+            f"pack '{pack.name}' has no INT8 variant of {', '.join(missing)}; build one with "
+            f"'cer-live packs quantize {pack.name} --calibration MEDIA --name NAME', or use --precision fp32"
+        )
 
 
 class Member:
@@ -87,6 +98,7 @@ class Preprocessor:
 class Ensemble:
     def __init__(self, pack: Pack, backend: str = "auto", options: BackendOptions | None = None) -> None:
         options = options or BackendOptions()
+        _check_int8(pack, options)
         self.pack = pack
         self.members = [Member(spec, backend, options) for spec in pack.members]
         self.weights = np.array([m.spec.weight for m in self.members])

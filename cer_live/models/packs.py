@@ -38,13 +38,14 @@ COLOURS = ("bgr", "rgb", "gray")
 # Every key a manifest may hold, per object: a misspelt key is an error, never silently ignored.
 _MODEL = ("file", "python_bytes", "sha256", "source")
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
-    MANIFEST: ("format", "name", "description", "producer", "created", "detector", "members", "fusion", "parity", "fused"),
+    MANIFEST: ("format", "name", "description", "producer", "created", "detector", "members", "fusion", "parity", "fused", "int8"),
     "detector": ("kind", *_MODEL, "mean_bgr", "steps", "min_sizes", "variances", "input_long_side", "score_threshold", "nms_threshold"),
-    "member": ("name", *_MODEL, "trained", "weight", "input", "alignment", "output", "verification", "fp16", "torch", "crop"),
+    "member": ("name", *_MODEL, "trained", "weight", "input", "alignment", "output", "verification", "fp16", "torch", "crop", "int8"),
     "input": ("size", "colour", "mean", "std"),
     "output": ("kind", "classes", "map", "activation", "valence_arousal"),
     "alignment": ("template", "scale", "shift_y"),
     "fp16": ("file", "sha256"),
+    "int8": ("file", "sha256", "agreement"),
     "torch": ("arch", "file", "sha256"),
 }  # fmt: skip
 
@@ -62,6 +63,7 @@ class MemberSpec:
     classes: tuple[str, ...]
     weight: float = 1.0
     fp16: VerifiedFile | None = None  # the FP16 ONNX variant, when exported
+    int8: VerifiedFile | None = None  # the static INT8 variant, from `cer-live packs quantize`
     torch_arch: str | None = None  # torchvision architecture, for the torch backend
     torch_weights: VerifiedFile | None = None  # its state_dict
     crop: str = "aligned"  # aligned | box (see preprocess_box.py)
@@ -78,6 +80,7 @@ class MemberSpec:
             onnx=self.model,
             label=f"member '{self.name}'",
             onnx_fp16=self.fp16,
+            onnx_int8=self.int8,
             torch_arch=self.torch_arch,
             torch_weights=self.torch_weights,
         )
@@ -346,6 +349,7 @@ class _Reader:
             classes=classes,
             weight=float(raw.get("weight", 1.0)),
             fp16=self.optional_file(raw.get("fp16"), where + ".fp16"),
+            int8=self.optional_file(raw.get("int8"), where + ".int8"),
             torch_arch=raw["torch"].get("arch") if isinstance(raw.get("torch"), dict) else None,
             torch_weights=self.optional_file(raw.get("torch"), where + ".torch"),
             crop=crop,

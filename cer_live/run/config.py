@@ -22,7 +22,7 @@ from .queues import POLICIES
 from .source_list import TRANSPORTS, SourceEntry
 
 FUSIONS = ("pack", "majority", "mean", "weighted_mean")
-PRECISIONS = ("auto", "fp32", "fp16")
+PRECISIONS = ("auto", "fp32", "fp16", "int8")
 _DEVICE = re.compile(r"^(cpu|cuda(:\d+)?)$")
 
 

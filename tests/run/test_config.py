@@ -18,7 +18,7 @@ from cer_live.run.config import RunConfig
         ({"fallback_age": -1}, "bad fallback_age"),
         ({"timeout": 0}, "bad timeout"),
         ({"reconnect_limit": -2}, "bad reconnect_limit"),
-        ({"precision": "int8"}, "bad precision"),
+        ({"precision": "int4"}, "bad precision"),
         ({"fusion": "vote"}, "bad fusion"),
         ({"policy": "newest"}, "bad policy"),
         ({"images": "video"}, "bad images 'video'; choose one of: auto, sequence, independent"),

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..integrity import Verified, VerifiedFile
 
-PRECISIONS = ("fp32", "fp16", "auto")
+PRECISIONS = ("fp32", "fp16", "int8", "auto")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class ModelSource:
     onnx: Verified
     label: str = "model"
     onnx_fp16: VerifiedFile | None = None
+    onnx_int8: VerifiedFile | None = None  # static INT8 (QDQ), from `cer-live packs quantize`
     torch_arch: str | None = None
     torch_weights: VerifiedFile | None = None
 
@@ -42,7 +43,7 @@ class BackendOptions:
 
     threads: int = 1
     device: str = "cpu"  # cpu | cuda | cuda:N
-    precision: str = "fp32"  # fp32 | fp16 | auto (fp16 where the device and the model allow it)
+    precision: str = "fp32"  # fp32 | fp16 | int8 | auto (fp16 on CUDA, int8 on the CPU, where the model has it)
     max_batch: int = 64  # the largest batch a backend with fixed profiles must accept
     cache_dir: Path | None = None  # where built engines (TensorRT plans) are kept
     compile: bool = False  # torch.compile for the torch backend
@@ -62,11 +63,14 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-def resolve_precision(options: BackendOptions, has_fp16: bool = True) -> str:
-    """'auto' -> fp16 on CUDA when the model has what FP16 needs, else fp32."""
+def resolve_precision(options: BackendOptions, has_fp16: bool = True, has_int8: bool = False) -> str:
+    """'auto' -> fp16 on CUDA when the model has what FP16 needs, int8 on the CPU when the model
+    has an INT8 variant, else fp32."""
     if options.precision != "auto":
         return options.precision
-    return "fp16" if options.device.startswith("cuda") and has_fp16 else "fp32"
+    if options.device.startswith("cuda"):
+        return "fp16" if has_fp16 else "fp32"
+    return "int8" if has_int8 else "fp32"
 
 
 def device_index(device: str) -> int:

@@ -17,6 +17,34 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _lean_memory(so: object, options: BackendOptions) -> None:
+    """On the CPU, no arena: ONNX Runtime's arena keeps every block it ever grew to and shares
+    none between sessions, so five members held five peak-sized arenas. The memory pattern
+    (one planned block per input shape) and weight pre-packing stay on: both are speed.
+    Measured by benchmarks/int8_cpu.py (session options); see docs/int8.md."""
+    if not options.device.startswith("cuda"):
+        so.enable_cpu_mem_arena = False  # type: ignore[attr-defined]
+
+
+def _model_bytes(source: ModelSource, options: BackendOptions) -> bytes:
+    """Only the variant in use is read: the others never reach memory."""
+    precision = resolve_precision(options, has_fp16=source.onnx_fp16 is not None, has_int8=source.onnx_int8 is not None)
+    if precision == "fp16":
+        if source.onnx_fp16 is None:
+            raise BackendError(
+                f"{source.label} has no FP16 ONNX; re-export the pack with --fp16 or use --precision fp32"
+            )
+        return source.onnx_fp16.read()
+    if precision == "int8":
+        if source.onnx_int8 is None:
+            raise BackendError(
+                f"{source.label} has no INT8 ONNX; build an INT8 pack with 'cer-live packs quantize' "
+                "or use --precision fp32"
+            )
+        return source.onnx_int8.read()
+    return source.onnx.read()
+
+
 class OnnxRuntimeBackend:
     name = "onnxruntime"
 
@@ -30,6 +58,7 @@ class OnnxRuntimeBackend:
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # Spinning workers burn the other core that decode and the sinks need.
         so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        _lean_memory(so, options)
         self._cuda = options.device.startswith("cuda")
         self._device_id = device_index(options.device)
         providers: list = ["CPUExecutionProvider"]
@@ -40,13 +69,7 @@ class OnnxRuntimeBackend:
                     "(pip install 'cer-live[gpu]') or use --device cpu"
                 )
             providers.insert(0, ("CUDAExecutionProvider", {"device_id": self._device_id}))
-        model = source.onnx.read()
-        if resolve_precision(options, has_fp16=source.onnx_fp16 is not None) == "fp16":
-            if source.onnx_fp16 is None:
-                raise BackendError(
-                    f"{source.label} has no FP16 ONNX; re-export the pack with --fp16 or use --precision fp32"
-                )
-            model = source.onnx_fp16.read()
+        model = _model_bytes(source, options)
         try:
             self._session = ort.InferenceSession(model, so, providers=providers)
         except Exception as exc:  # onnxruntime raises several unrelated types for bad models

@@ -89,6 +89,8 @@ class TensorRTBackend:
     def __init__(self, source: ModelSource, options: BackendOptions) -> None:
         if not options.device.startswith("cuda"):
             raise BackendError("TensorRT needs an NVIDIA GPU; use --device cuda, or --backend onnxruntime on the CPU")
+        if options.precision == "int8":
+            raise BackendError("INT8 members run on onnxruntime; use --backend onnxruntime or --precision fp16")
         self._label = source.label
         device = device_index(options.device)
         self._device = device

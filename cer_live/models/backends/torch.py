@@ -33,6 +33,8 @@ class TorchBackend:
         if cuda and not torch.cuda.is_available():
             raise BackendError("torch sees no CUDA device here; use --device cpu")
         precision = resolve_precision(options)
+        if precision == "int8":
+            raise BackendError("INT8 members run on onnxruntime; use --backend onnxruntime (or auto)")
         if precision == "fp16" and not cuda:
             raise BackendError("FP16 on the torch backend needs CUDA; use --precision fp32 on the CPU")
         self._device = torch.device(options.device)
