@@ -17,11 +17,18 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
         "show", help="validate a pack (every file's sha256) and show its manifest", parents=parents
     )
     show.add_argument("name", nargs="?", default="default")
+    from . import packs_text_classes  # its export code loads only when it runs
+
+    packs_text_classes.add_parser(packs_sub, parents)
 
 
 def run(args: argparse.Namespace, err: Console) -> int:
     from ..models.packs import list_packs, load_pack, read_listing
 
+    if args.packs_command == "text-classes":
+        from . import packs_text_classes
+
+        return packs_text_classes.run(args, err)
     if args.packs_command in (None, "list"):
         found = list_packs()
         if not found:

@@ -46,6 +46,7 @@ class MemberSpec:
     fp16: VerifiedFile | None = None  # the FP16 ONNX variant, when exported
     torch_arch: str | None = None  # torchvision architecture, for the torch backend
     torch_weights: VerifiedFile | None = None  # its state_dict
+    basic_classes: tuple[str, ...] = ()  # a compound member's second output: basic probabilities, this order
 
     @property
     def sha256(self) -> str:  # noqa: F811 (a property; the module's sha256 is the function)
@@ -266,6 +267,11 @@ class _Reader:
                 )
         elif sorted(classes) != sorted(COMPOUND_CLASSES):
             raise self.fail(where, f"compound classes {list(classes)} do not match the seven ABAW classes")
+        basic_classes = tuple(out.get("basic_classes", ()))
+        if (kind == "basic_probabilities" and basic_classes) or not set(basic_classes) <= set(BASIC_CLASSES):
+            raise self.fail(
+                where, f"output.basic_classes {list(basic_classes)} must be drawn from {list(BASIC_CLASSES)}"
+            )
         # Read once to check it, then let go: the engine reads (and checks) it again when it loads.
         self.check_onnx(self.verified_bytes(model, where), where, (channels, size[1], size[0]), classes)
         return MemberSpec(
@@ -282,6 +288,7 @@ class _Reader:
             fp16=self.optional_file(raw.get("fp16"), where + ".fp16"),
             torch_arch=raw["torch"].get("arch") if isinstance(raw.get("torch"), dict) else None,
             torch_weights=self.optional_file(raw.get("torch"), where + ".torch"),
+            basic_classes=basic_classes,
         )
 
     def optional_file(self, obj: Any, where: str) -> VerifiedFile | None:
