@@ -93,6 +93,8 @@ def _class(path: Path, raw: dict, table: str, keys: set[str]) -> TextClass:
     if not isinstance(name, str) or not name.strip():
         raise ExportError(f"'{path.name}': a [[{table}]] entry has no 'name'; give every class a name")
     where = f"'{path.name}': {table} class '{name}'"
+    if "," in name:
+        raise ExportError(f"{where}: a class name may not hold a comma (packs list classes comma-separated)")
     extra = sorted(set(raw) - keys)
     if extra:
         raise ExportError(f"{where} has unknown key(s) {extra}; the keys are {sorted(keys)}")
