@@ -9,6 +9,7 @@ architecture or a partial file fails instead of leaving random weights in place.
 from __future__ import annotations
 
 import logging
+import pickle
 from pathlib import Path
 
 import torch
@@ -30,6 +31,11 @@ def create_clip(arch: str) -> torch.nn.Module:
     logging.disable(logging.WARNING)
     try:
         model = open_clip.create_model(arch, pretrained=None, pretrained_image=False, pretrained_text=False)
+    except Exception as exc:  # e.g. a Hugging Face text tower whose config is not cached locally
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ExportError(
+            f"cannot build {arch} offline ({first}); choose an OpenAI-style CLIP such as ViT-B-32"
+        ) from exc
     finally:
         logging.disable(logging.NOTSET)
     return model.eval()
@@ -43,7 +49,13 @@ def load_clip(arch: str, weights: Path, prefix: str = "") -> torch.nn.Module:
     state = _select(read_state_dict(weights), prefix, weights)
     if "logit_scale" in state and state["logit_scale"].ndim != model.logit_scale.ndim:
         state["logit_scale"] = state["logit_scale"].reshape(model.logit_scale.shape)
-    missing, unexpected = model.load_state_dict(state, strict=False)
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    except RuntimeError as exc:  # same names, other shapes: another size of the architecture
+        first = str(exc).strip().splitlines()[-1].strip()
+        raise ExportError(
+            f"--weights '{weights.name}' does not fit {arch} ({first}); check --clip, or --prefix for a wrapped model"
+        ) from exc
     if missing or unexpected:
         raise ExportError(
             f"--weights '{weights.name}' does not fit {arch}: {len(missing)} missing key(s) (e.g. {missing[:2]}), "
@@ -66,6 +78,11 @@ def read_state_dict(path: Path) -> dict[str, torch.Tensor]:
                 raise
             # OpenAI's own CLIP files are TorchScript archives; their parameters are what we need.
             data = torch.jit.load(str(path), map_location="cpu").state_dict()
+    except pickle.UnpicklingError as exc:
+        raise ExportError(
+            f"cannot read --weights '{path.name}': not a weights file, or one holding Python objects "
+            "(not loaded, as loading them would run code); pass a CLIP state dict"
+        ) from exc
     except Exception as exc:  # torch raises many types for a file that is not weights
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ExportError(f"cannot read --weights '{path.name}' ({first}); pass a CLIP state dict") from exc

@@ -132,7 +132,14 @@ def _embeddings(model, arch: str, class_set: ClassSet) -> dict[str, np.ndarray]:
 
     from .text_embeddings import class_embeddings
 
-    return class_embeddings(model, open_clip.get_tokenizer(arch), class_set)
+    try:
+        tokenizer = open_clip.get_tokenizer(arch)
+    except Exception as exc:  # a Hugging Face tokenizer that is not cached locally tries the network
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ExportError(
+            f"cannot load the tokenizer of {arch} offline ({first}); choose an OpenAI-style CLIP"
+        ) from exc
+    return class_embeddings(model, tokenizer, class_set)
 
 
 def _preprocessing(model) -> tuple[tuple[int, int], tuple[float, ...], tuple[float, ...]]:

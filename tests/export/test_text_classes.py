@@ -163,8 +163,8 @@ def fused_small(tmp_path_factory):
     classes = folder / "classes.toml"
     classes.write_text(text.replace(own, own.replace('rule = "mean"', 'rule = "descriptions"')))
     extra = ("--classes", str(classes), "--name", "fused", "--with-pack", "default", "--fusion", "weighted_mean")
-    model, _, _ = _build(folder, "ViT-S-32", *extra)
-    return SimpleNamespace(model=model, classes=classes, pack=folder / "engines" / "fused")
+    model, weights, _ = _build(folder, "ViT-S-32", *extra)
+    return SimpleNamespace(model=model, weights=weights, classes=classes, pack=folder / "engines" / "fused")
 
 
 def test_a_compound_with_rule_descriptions_encodes_its_own_descriptions(fused_small):
@@ -191,3 +191,16 @@ def test_fused_with_the_cnn_member_in_one_pack(fused_small, short_clip, tmp_path
     for f in faces:
         mean = np.mean([m["compound"] for m in f["members"].values()], axis=0)
         np.testing.assert_allclose(list(f["compound_raw"].values()), mean, atol=2e-5)
+
+
+def test_weights_that_do_not_fit_are_one_line_errors(fused_small, tmp_path):
+    out = ("--name", "x", "--out", str(tmp_path / "engines"))
+    for clip, weights, message in (
+        ("ViT-B-32", fused_small.weights, "does not fit ViT-B-32"),
+        ("ViT-Q-99", fused_small.weights, "unknown --clip 'ViT-Q-99'"),
+        ("ViT-S-32", fused_small.classes, "cannot read --weights 'classes.toml'"),
+    ):
+        result = cli("packs", "text-classes", "--clip", clip, "--weights", str(weights), *out)
+        assert result.code == 2 and message in result.stderr, result.stderr
+        assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "engines").exists()
