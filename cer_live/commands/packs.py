@@ -41,6 +41,9 @@ def _add_import(packs_sub: argparse._SubParsersAction, parents: list[argparse.Ar
     imp.add_argument(
         "--margin", type=float, default=0.0, help="grow each face box by this fraction per side (default 0)"
     )
+    from . import packs_text_classes  # its export code loads only when it runs
+
+    packs_text_classes.add_parser(packs_sub, parents)
 
 
 def run(args: argparse.Namespace, err: Console) -> int:
@@ -50,6 +53,10 @@ def run(args: argparse.Namespace, err: Console) -> int:
 
     if args.packs_command == "import":
         return _import(args, err)
+    if args.packs_command == "text-classes":
+        from . import packs_text_classes
+
+        return packs_text_classes.run(args, err)
     if args.packs_command in (None, "list"):
         found = list_packs()
         if not found:

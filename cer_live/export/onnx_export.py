@@ -15,7 +15,9 @@ OPSET = 17
 INPUT, OUTPUT = "input", "logits"
 
 
-def to_onnx(model: nn.Module, size: tuple[int, int], metadata: dict[str, str]) -> onnx.ModelProto:
+def to_onnx(
+    model: nn.Module, size: tuple[int, int], metadata: dict[str, str], outputs: tuple[str, ...] = (OUTPUT,)
+) -> onnx.ModelProto:
     """Export with a dynamic batch axis; the spatial size is fixed, as the pack declares it."""
     width, height = size
     dummy = torch.zeros(2, 3, height, width)
@@ -29,8 +31,8 @@ def to_onnx(model: nn.Module, size: tuple[int, int], metadata: dict[str, str]) -
             (dummy,),
             buf,
             input_names=[INPUT],
-            output_names=[OUTPUT],
-            dynamic_axes={INPUT: {0: "batch"}, OUTPUT: {0: "batch"}},
+            output_names=list(outputs),
+            dynamic_axes={INPUT: {0: "batch"}, **{name: {0: "batch"} for name in outputs}},
             opset_version=OPSET,
             do_constant_folding=True,
             dynamo=False,

@@ -50,6 +50,10 @@ class Member:
             self._compose = composition_matrix(BASIC_CLASSES).T  # built once, not per frame
         else:
             self._order = np.array([spec.classes.index(c) for c in COMPOUND_CLASSES])
+            # A compound member may also give basic probabilities as its second output.
+            self._basic = np.array(
+                [spec.basic_classes.index(c) if c in spec.basic_classes else -1 for c in BASIC_CLASSES]
+            )
 
     def run(self, tensor: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         compound, basic, _, _ = self.outputs(tensor)
@@ -57,12 +61,16 @@ class Member:
 
     def outputs(self, tensor: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
         """(compound, basic, extras such as contempt, valence-arousal); the last three None when absent."""
-        out = self.engine.infer(tensor)[0].astype(np.float32)
+        outputs = self.engine.infer(tensor)
+        out = outputs[0].astype(np.float32)
         if self.spec.output_kind == "basic_probabilities":
             basic, extra, va = self._head.split(out)
             return basic @ self._compose, basic, extra, va
         probs = softmax(out) if self.spec.output_kind == "compound_logits" else out
-        return probs[:, self._order], None, None, None
+        if not self.spec.basic_classes:
+            return probs[:, self._order], None, None, None
+        basic = np.where(self._basic >= 0, outputs[1][:, self._basic.clip(0)], 0.0).astype(np.float32)
+        return probs[:, self._order], basic, None, None
 
 
 class Preprocessor:

@@ -40,9 +40,9 @@ _MODEL = ("file", "python_bytes", "sha256", "source")
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     MANIFEST: ("format", "name", "description", "producer", "created", "detector", "members", "fusion", "parity", "fused", "int8"),
     "detector": ("kind", *_MODEL, "mean_bgr", "steps", "min_sizes", "variances", "input_long_side", "score_threshold", "nms_threshold"),
-    "member": ("name", *_MODEL, "trained", "weight", "input", "alignment", "output", "verification", "fp16", "torch", "crop", "int8"),
+    "member": ("name", *_MODEL, "trained", "weight", "input", "alignment", "output", "verification", "fp16", "torch", "crop", "int8", "text_classes"),
     "input": ("size", "colour", "mean", "std"),
-    "output": ("kind", "classes", "map", "activation", "valence_arousal"),
+    "output": ("kind", "classes", "map", "activation", "valence_arousal", "basic_classes"),
     "alignment": ("template", "scale", "shift_y"),
     "fp16": ("file", "sha256"),
     "int8": ("file", "sha256", "agreement"),
@@ -69,6 +69,7 @@ class MemberSpec:
     crop: str = "aligned"  # aligned | box (see preprocess_box.py)
     margin: float = 0.0  # box crops: grown by this fraction of the box on each side
     basic_output: BasicOutput | None = None  # basic members: activation, extras, valence-arousal
+    basic_classes: tuple[str, ...] = ()  # a compound member's second output: basic probabilities, this order
 
     @property
     def sha256(self) -> str:  # noqa: F811 (a property; the module's sha256 is the function)
@@ -335,6 +336,11 @@ class _Reader:
             classes = basic_output.classes
         elif sorted(classes) != sorted(COMPOUND_CLASSES):
             raise self.fail(where, f"compound classes {list(classes)} do not match the seven ABAW classes")
+        basic_classes = tuple(out.get("basic_classes", ()))
+        if (kind == "basic_probabilities" and basic_classes) or not set(basic_classes) <= set(BASIC_CLASSES):
+            raise self.fail(
+                where, f"output.basic_classes {list(basic_classes)} must be drawn from {list(BASIC_CLASSES)}"
+            )
         # Read once to check it, then let go: the engine reads (and checks) it again when it loads.
         self.check_onnx(self.verified_bytes(model, where), where, (channels, size[1], size[0]), own)
         return MemberSpec(
@@ -355,6 +361,7 @@ class _Reader:
             crop=crop,
             margin=margin,
             basic_output=basic_output,
+            basic_classes=basic_classes,
         )
 
     def optional_file(self, obj: Any, where: str) -> VerifiedFile | None:
