@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..classes import COMPOUND_CLASSES
+from ..classes import BASIC_CLASSES, COMPOUND_CLASSES
 from ..errors import PackError
 from ..face_common.detector_config import DETECTORS, DetectorConfig
 from ..face_common.templates import TEMPLATES, loosen
