@@ -17,6 +17,7 @@ from ..faces.state import FaceOptions
 from ..models import backends
 from ..serve.address import ServeAddress, check_token, parse_serve
 from ..sources.images import IMAGE_MODES
+from ..validate import TIMEOUT, Range, check_all
 from .queues import POLICIES
 from .source_list import TRANSPORTS, SourceEntry
 
@@ -89,26 +90,21 @@ class RunConfig:
             raise CerLiveError(
                 "no SOURCE given; name a video, an image, a folder, a webcam or a stream URL (or --sources FILE.toml)"
             )
-        if not 0 <= self.batch_wait_ms <= 1000:
-            raise _bad("--batch-wait", self.batch_wait_ms, "give milliseconds between 0 and 1000")
-        if self.max_streams < 1:
-            raise _bad("--max-streams", self.max_streams, "give 1 or more")
-        if self.fallback_age < 0:
-            raise _bad("--fallback-age", self.fallback_age, "give 0 (off) or a number of frames")
-        if self.det_size is not None and not 64 <= self.det_size <= 4096:
-            raise _bad("--det-size", self.det_size, "give a long side between 64 and 4096 pixels")
-        if self.max_yaw is not None and not 0 < self.max_yaw <= 90:
-            raise _bad("--max-yaw", self.max_yaw, "give degrees in (0, 90]")
-        if self.full_every < 1:
-            raise _bad("--full-every", self.full_every, "give a number of frames >= 1")
-        if self.threads < 1:
-            raise _bad("--threads", self.threads, "give 1 or more")
-        if self.reconnect_limit is not None and self.reconnect_limit < 0:
-            raise _bad("--reconnect-limit", self.reconnect_limit, "give 0 or more attempts")
-        if self.timeout <= 0:
-            raise _bad("--timeout", self.timeout, "give seconds > 0")
-        if self.every < 1 or not 0.0 <= self.min_iou <= 1.0:
-            raise CerLiveError(f"bad --every {self.every} / --min-iou {self.min_iou}; give K >= 1 and an IoU in [0, 1]")
+        check_all(
+            (
+                ("--batch-wait", self.batch_wait_ms, Range(0, 1000, "milliseconds")),
+                ("--max-streams", self.max_streams, Range(1, 1024, "sources", integer=True)),
+                ("--fallback-age", self.fallback_age, Range(0, 100_000, "frames (0 = off)", integer=True)),
+                ("--det-size", self.det_size, Range(64, 4096, "pixels (the long side)", integer=True)),
+                ("--max-yaw", self.max_yaw, Range(0, 90, "degrees", low_open=True)),
+                ("--full-every", self.full_every, Range(1, 100_000, "frames", integer=True)),
+                ("--threads", self.threads, Range(1, 256, "threads", integer=True)),
+                ("--reconnect-limit", self.reconnect_limit, Range(0, 1_000_000, "attempts", integer=True)),
+                ("--timeout", self.timeout, TIMEOUT),
+                ("--every", self.every, Range(1, 100_000, "frames", integer=True)),
+                ("--min-iou", self.min_iou, Range(0, 1)),
+            )
+        )
 
     def _check_choices(self) -> None:
         if not _DEVICE.match(self.device):

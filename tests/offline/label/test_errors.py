@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cer_live.install import install_hint
 
 from .conftest import KEY, env_for, run_label
@@ -58,4 +60,20 @@ def test_bad_settings_fail_before_any_output(sample, tmp_path):
     assert r.code == 2 and "--max-per-video" in _one_error_line(r.stderr)
     r = run_label(str(tmp_path / "missing.mp4"), "--out", str(tmp_path / "o"), env=env_for(None))
     assert r.code == 2 and "no such file" in _one_error_line(r.stderr)
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--max-cost", "nan", "bad --max-cost nan; give a finite number of US dollars"),
+        ("--rate", "inf", "bad --rate inf; give a finite number of requests per minute, more than 0"),
+        ("--timeout", "nan", "bad --timeout nan; give a finite number of seconds"),
+        ("--det-size", "0", "bad --det-size 0; give a whole number of pixels (the long side), at least 64"),
+        ("--crop-size", "100000", "bad --crop-size 100000; give a whole number of pixels, at least 32 and at most"),
+    ],
+)
+def test_bad_numbers_fail_in_one_line_before_any_output(sample, tmp_path, option, value, message):
+    r = run_label(str(sample("single_face.jpg")), "--out", str(tmp_path / "o"), option, value, env=env_for(None))
+    assert r.code == 2 and message in _one_error_line(r.stderr)
     assert not (tmp_path / "o").exists()
