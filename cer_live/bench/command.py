@@ -14,6 +14,7 @@ from rich.console import Console
 
 from ..errors import CerLiveError
 from ..install import install_hint
+from ..validate import Range, check_all
 from . import config as cfgmod
 from .config import BenchConfig
 from .errors import BenchArgError
@@ -65,10 +66,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def config_from(args: argparse.Namespace) -> BenchConfig:
     """Every argument checked, with no side effect: bad input fails before anything runs."""
     d = cfgmod.FULL if args.full else cfgmod.QUICK
-    repeats = cfgmod.positive("--repeats", args.repeats if args.repeats is not None else int(d["repeats"]))
-    frames = cfgmod.positive("--frames", args.frames if args.frames is not None else int(d["frames"]), low=0)
-    if args.det_size is not None and not 64 <= args.det_size <= 4096:
-        raise BenchArgError(f"bad --det-size {args.det_size}; give a long side between 64 and 4096 pixels")
+    repeats = args.repeats if args.repeats is not None else int(d["repeats"])
+    frames = args.frames if args.frames is not None else int(d["frames"])
+    check_all(
+        (
+            ("--repeats", repeats, Range(1, 1000, "repeats", integer=True)),
+            ("--frames", frames, Range(0, 10_000_000, "frames (0 = all)", integer=True)),
+            ("--threads", args.threads, Range(1, 256, "threads", integer=True)),
+            ("--det-size", args.det_size, Range(64, 4096, "pixels (the long side)", integer=True)),
+        ),
+        BenchArgError,
+    )
     if args.source not in ("sample", "synthetic") and not Path(args.source).expanduser().is_file():
         raise BenchArgError(f"no such video file: '{args.source}'; give a video FILE, 'sample' or 'synthetic'")
     return BenchConfig(
@@ -82,7 +90,7 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
         repeats=repeats,
         frames=frames,
         clip_frames=int(d["clip_frames"]),
-        threads=cfgmod.positive("--threads", args.threads),
+        threads=args.threads,
         det_size=args.det_size,
         live=not args.no_live,
         full=args.full,
