@@ -45,6 +45,12 @@ def open_dataset(path: Path, split: str = "all", fmt: str = "auto", rafdb_map: M
     if fmt == "rafdb":
         data = load_rafdb(path, split, rafdb_map)
     elif fmt == "labels":
+        if split != "all":
+            # train holds out a random share of a label set; scoring all of it under another name would mislead.
+            raise DatasetError(
+                f"'{path}' is a `cer-live label` set: it has no {split} split of its own; drop --split to "
+                "score all of it, or give the held-out crops as their own set"
+            )
         data = load_labelset(path)
     else:
         data = load_folders(path, split)

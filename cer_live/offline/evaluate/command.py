@@ -29,7 +29,7 @@ def add_parser(subparsers: Any) -> None:
         "--split",
         choices=("all", "train", "val", "test"),
         default=None,
-        help="which part of --data (default: test for RAF-DB, else all)",
+        help="which part of --data (default: test for RAF-DB, else all; a label set has no split)",
     )
     p.add_argument(
         "--format",
