@@ -125,6 +125,11 @@ class Run:
         pack = load_pack(c.pack)
         if c.fusion != "pack":
             pack = replace(pack, fusion=c.fusion)
+        if c.max_yaw is not None and (c.detector or pack.detector.kind) == "retinaface":
+            raise CerLiveError(
+                "--max-yaw needs a head pose, which only the MediaPipe front end gives; "
+                "add --detector mediapipe (or mediapipe-short), or drop --max-yaw"
+            )
         untrained = [m["name"] for m in pack.manifest.get("members", []) if m.get("trained") is False]
         if untrained:
             log.warning(

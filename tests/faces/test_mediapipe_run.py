@@ -67,6 +67,14 @@ def test_unknown_detector_is_one_line(tmp_path, sample):
         RunConfig(sources=("x.mp4",), max_yaw=0)
 
 
+def test_max_yaw_with_the_retinaface_front_end_is_refused_not_ignored(tmp_path, sample):
+    out = tmp_path / "out"
+    done = cli("run", str(sample("single_face.jpg")), "--out", str(out), "--max-yaw", "30")
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.code == 2 and len(lines) == 1 and "--max-yaw needs a head pose" in lines[0], done.stderr
+    assert not out.exists()
+
+
 def test_missing_litert_names_the_install_command(monkeypatch):
     from cer_live.faces.mediapipe_detect import MediaPipeDetector
 
