@@ -25,6 +25,7 @@ from ..sinks.video import AnnotatedVideoSink
 from ..sources.base import FrameSource
 
 SUMMARY = "summary.json"
+NAME_MAX = 255  # bytes in one file name: Linux, macOS and Windows file systems alike
 # kind -> file name suffix; the annotated video goes last (it is the one --no-video drops)
 _KINDS = {"jsonl": ".jsonl", "csv": ".csv", "faces_csv": ".faces.csv", "mp4": ".mp4"}
 
@@ -83,6 +84,7 @@ def plan_outputs(out_dir: Path, sources: list[FrameSource], video: bool, overwri
     stems = tuple(unique_names(s.name for s in sources))
     pictures = {stem: picture_names(out_dir, stem, s) for stem, s in zip(stems, sources, strict=False) if s.independent}
     plan = OutputPlan(out_dir, stems, video, pictures)
+    _check_name_lengths(plan)
     inputs = {_key(p) for s in sources for p in s.files}
     for path in plan.all_files():
         if _key(path) in inputs:
@@ -90,12 +92,25 @@ def plan_outputs(out_dir: Path, sources: list[FrameSource], video: bool, overwri
     if not overwrite:
         existing = [p for p in plan.all_files() if p.exists()]
         if existing:
-            more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
+            more = f" and {len(existing) - 1} more file{'s' if len(existing) > 2 else ''}" if len(existing) > 1 else ""
             raise OutputError(
-                f"'{existing[0]}'{more} already hold(s) results of an earlier run; "
+                f"'{existing[0]}'{more} already hold{'' if more else 's'} results of an earlier run; "
                 "pass --overwrite to replace them or choose another --out"
             )
     return plan
+
+
+def _check_name_lengths(plan: OutputPlan) -> None:
+    """A name the file system refuses would fail after the files before it were written: check them all now."""
+    for path in plan.all_files():
+        for part in path.relative_to(plan.out_dir).parts:
+            size = len(os.fsencode(part))
+            if size > NAME_MAX:
+                longest = max(len(suffix) for suffix in _KINDS.values())
+                raise OutputError(
+                    f"output name '{part[:40]}...' would be {size} bytes, more than the {NAME_MAX} a file name may "
+                    f"hold; rename the input to at most {NAME_MAX - longest} bytes, or name it in a --sources list"
+                )
 
 
 def _key(path: Path) -> str:
