@@ -75,7 +75,7 @@ def picture_names(out_dir: Path, stem: str, source: FrameSource) -> dict[str, Pa
     single image, `OUT/NAME/<file name>` for a folder (names in one folder never clash).
     Keys are the frames' names, which the source makes from its own name."""
     images = source.files
-    if len(images) == 1:
+    if len(images) == 1 and not getattr(source, "from_folder", False):
         return {f"{source.name}/{images[0].name}": out_dir / f"{stem}{images[0].suffix.lower()}"}
     return {f"{source.name}/{p.name}": out_dir / stem / p.name for p in images}
 

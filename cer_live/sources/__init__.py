@@ -60,7 +60,9 @@ def _folder_sources(root: Path, notes: list[str], recursive: bool, mode: str) ->
         rel = folder.relative_to(root).as_posix()
         problems.extend(f"'{p}' is not a regular file" for p in odd)
         if images:
-            sources.append(ImageSequenceSource(images, root.resolve().name if folder == root else rel, mode))
+            sources.append(
+                ImageSequenceSource(images, root.resolve().name if folder == root else rel, mode, from_folder=True)
+            )
         for video in videos:
             try:
                 sources.append(VideoFileSource(video, video.relative_to(root).with_suffix("").as_posix()))
