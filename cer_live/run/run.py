@@ -36,6 +36,7 @@ from .signals import StopRequests
 from .summary import RunSummary
 
 log = logging.getLogger(__name__)
+PREVIEW_LINGER_S = 1.5
 
 
 class Progress(Protocol):
@@ -110,7 +111,8 @@ class Run:
             finally:
                 analyser.close()
                 if opened.preview is not None:
-                    opened.preview.stop()
+                    # An open page polls each second: let it see the sources end before the server goes.
+                    opened.preview.stop(linger_s=0.0 if stopping.requested else PREVIEW_LINGER_S)
         summary = RunSummary(
             started, time.perf_counter() - t0, stopping.requested, settings, tuple(reports),
             opened.plan and opened.plan.out_dir, analyser.batches.summary(),
@@ -191,7 +193,8 @@ class Run:
                 f"--serve needs the serve extra ({exc.name} is missing); {install_hint('serve')}"
             ) from None
 
-        return start_preview(address, self.config.serve_token, opened.stems, [s.label for s in opened.sources])
+        labels, lives = [s.label for s in opened.sources], [s.live for s in opened.sources]
+        return start_preview(address, self.config.serve_token, opened.stems, labels, lives)
 
     def _analyser(self, pack: Pack) -> Analyser:
         c = self.config
