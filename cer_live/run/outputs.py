@@ -23,6 +23,7 @@ from ..sinks.jsonl import JsonlSink
 from ..sinks.pictures import AnnotatedPicturesSink
 from ..sinks.video import AnnotatedVideoSink
 from ..sources.base import FrameSource
+from ..sources.video_file import VideoFileSource
 
 SUMMARY = "summary.json"
 NAME_MAX = 255  # bytes in one file name: Linux, macOS and Windows file systems alike
@@ -157,7 +158,8 @@ def open_sinks(
         sinks.append(AbawCsvSink(files["csv"], resume))
         sinks.append(FacesCsvSink(files["faces_csv"], basic, resume))
         if "mp4" in files:
-            sinks.append(AnnotatedVideoSink(files["mp4"], source.fps, watermark))
+            audio = source.path if isinstance(source, VideoFileSource) else None  # a file's sound is kept
+            sinks.append(AnnotatedVideoSink(files["mp4"], source.fps, watermark, audio_from=audio))
         if plan.picture_files(stem):
             sinks.append(AnnotatedPicturesSink(plan.picture_files(stem), watermark))
     except (OSError, OutputError) as exc:
