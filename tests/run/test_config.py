@@ -1,5 +1,7 @@
 """A RunConfig checks itself when made: every bad option is one line naming the fix."""
 
+from pathlib import Path
+
 import pytest
 
 from cer_live.errors import CerLiveError
@@ -44,3 +46,12 @@ def test_a_config_is_frozen_and_normalised():
     with pytest.raises(AttributeError):
         config.threads = 4  # type: ignore[misc]
     assert config.faces.schedule.every == 1 and config.smoothing.kind == "ema"
+
+
+def test_the_det_size_default_is_documented_as_it_is_recorded():
+    config = RunConfig(sources=("clip.mp4",))
+    assert config.settings("p", 320, "majority", "auto")["det_size"] == "frame"
+    assert config.settings("p", 320, "majority", "full")["det_size"] == 320
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `--det-size N`"))
+    assert '"det_size": "frame"' in row and "320 with `--detect full`" in row
