@@ -17,6 +17,7 @@ from .. import samples
 from ..errors import BackendError
 from ..install import install_hint
 from ..messages import Detection
+from ..sources.quiet import native_stderr_silenced
 from . import blazeface, facemesh
 from .detector_config import DetectorConfig
 from .head_pose import head_pose
@@ -42,8 +43,10 @@ def _litert() -> type:
 def _interpreter(path: Path, threads: int):  # -> ai_edge_litert.interpreter.Interpreter
     Interpreter = _litert()
     try:
-        interpreter = Interpreter(model_path=str(path), num_threads=threads)
-        interpreter.allocate_tensors()
+        # LiteRT prints 'INFO: Created TensorFlow Lite XNNPACK delegate' on native stderr for every model.
+        with native_stderr_silenced():
+            interpreter = Interpreter(model_path=str(path), num_threads=threads)
+            interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as exc:
         raise BackendError(f"cannot load {path} ({exc}); delete it to fetch it again") from exc
     return interpreter

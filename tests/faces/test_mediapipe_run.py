@@ -54,6 +54,7 @@ def test_a_pack_can_default_to_mediapipe(tmp_path, sample):
     out = tmp_path / "out"
     done = cli("run", str(sample("single_face.jpg")), "--out", str(out), "--pack", str(pack), "--no-video")
     assert done.code == 0, done.stderr
+    assert "XNNPACK" not in done.stderr  # LiteRT's own INFO line stays out of the console
     header, *rows = read_jsonl(out / "single_face.jsonl")
     assert header["settings"]["det_size"] == 192 and rows[0]["pose"] is not None
 

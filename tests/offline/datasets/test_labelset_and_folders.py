@@ -83,3 +83,14 @@ def test_a_crop_with_two_labels_is_one_line_naming_both_lines(tmp_path):
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert done.code == 2 and len(lines) == 1 and "keep one label per crop" in lines[0], done.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_a_jpeg_cut_short_is_left_out_without_libjpeg_on_the_console(tmp_path, capfd):
+    _label_rows(tmp_path, [("a.jpg", "1"), ("b.jpg", "2")])
+    image = np.random.default_rng(0).integers(0, 255, (64, 64, 3), np.uint8)
+    data = cv2.imencode(".jpg", image)[1].tobytes()
+    (tmp_path / "b.jpg").write_bytes(data[: len(data) // 2])
+    checked = keep_readable(open_dataset(tmp_path))
+    assert [i.path.name for i in checked.items] == ["a.jpg"]
+    assert list(checked.skipped.values()) == [1] and set(checked.skipped) <= {"truncated JPEG", "unreadable image"}
+    assert "Premature end of JPEG" not in capfd.readouterr().err
