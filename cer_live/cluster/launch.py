@@ -7,6 +7,8 @@ outputs land in --out (a path every node can reach), per source, under the same 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -142,16 +144,26 @@ class ClusterRun:
             self.progress.frame_done(stem, frames)
 
 
+def ray_console(our_level: int, terminal: bool) -> tuple[int, bool]:
+    """Ray's own logger level and whether forwarded lines go without colour codes: Ray's INFO
+    and WARNING lines (its start-up, its object store) only with --debug; no escape codes in a file."""
+    return (logging.INFO if our_level <= logging.DEBUG else logging.ERROR), not terminal
+
+
 def _connect(ray: Any, address: str | None) -> bool:
     """Joins the cluster (or starts one here for 'local'); True if this run started Ray itself."""
     if ray.is_initialized():
         return False
+    level, plain = ray_console(log.getEffectiveLevel(), sys.stderr.isatty())
+    if plain:
+        os.environ.setdefault("RAY_COLOR_PREFIX", "0")  # forwarded worker lines without colour codes
     try:
         ray.init(
             address=None if address in LOCAL else address,
             namespace=NAMESPACE,
             include_dashboard=False,
             log_to_driver=True,
+            logging_level=level,
         )
     except (ConnectionError, ValueError, RuntimeError) as exc:
         raise ClusterError(
