@@ -96,3 +96,9 @@ def test_split_on_a_label_set_is_refused_not_ignored(tmp_path):
         open_dataset(tmp_path / "set", "val")
     done = cli("evaluate", "--pack", "default", "--data", str(tmp_path / "set"), "--split", "train")
     assert done.code == 2 and "has no train split of its own" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_bad_batch_is_one_line_before_any_work(tmp_path):
+    done = cli("evaluate", "--pack", "default", "--data", str(tmp_path), "--batch", "0")
+    assert done.code == 2 and "bad --batch 0; give a whole number of crops" in done.stderr
+    assert done.stderr.count("\n") == 1
