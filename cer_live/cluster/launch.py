@@ -7,7 +7,9 @@ outputs land in --out (a path every node can reach), per source, under the same 
 from __future__ import annotations
 
 import logging
+import os
 import socket
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -131,6 +133,12 @@ class ClusterRun:
             self.progress.frame_done(stem, frames)
 
 
+def ray_console(our_level: int, terminal: bool) -> tuple[int, bool]:
+    """Ray's own logger level and whether forwarded lines go without colour codes: Ray's INFO
+    and WARNING lines (its start-up, its object store) only with --debug; no escape codes in a file."""
+    return (logging.INFO if our_level <= logging.DEBUG else logging.ERROR), not terminal
+
+
 def _connect(ray: Any, address: str | None, timeout_s: float) -> bool:
     """Joins the cluster (or starts one here for 'local'); True if this run started Ray itself.
 
@@ -142,6 +150,9 @@ def _connect(ray: Any, address: str | None, timeout_s: float) -> bool:
     local = address in LOCAL
     if not local:
         _check_answers(str(address), timeout_s)
+    level, plain = ray_console(log.getEffectiveLevel(), sys.stderr.isatty())
+    if plain:
+        os.environ.setdefault("RAY_COLOR_PREFIX", "0")  # forwarded worker lines without colour codes
     try:
         ray.init(
             address=None if local else address,
@@ -149,6 +160,7 @@ def _connect(ray: Any, address: str | None, timeout_s: float) -> bool:
             include_dashboard=False,
             dashboard_host="127.0.0.1",
             log_to_driver=True,
+            logging_level=level,
         )
     except (ConnectionError, ValueError, RuntimeError) as exc:
         raise ClusterError(

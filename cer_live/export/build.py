@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ from .random_init import random_member
 # is in red, so they are read as BGR (the order OpenCV decodes), not RGB.
 REFERENCE_MEAN = (0.367, 0.411, 0.507)
 REFERENCE_STD = (1.0, 1.0, 1.0)
+
+
+PACK_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,14 @@ class ExportOptions:
     force: bool = False
     description: str = ""
     weights: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The name becomes a folder under out_root: no separators, no '..', nothing hidden or empty.
+        if not PACK_NAME.fullmatch(self.name):
+            raise ExportError(
+                f"bad pack name '{self.name[:80]}'; give letters, digits, '.', '_' or '-' (at most 64, "
+                "not starting with '.' or '-'), e.g. --name my_pack"
+            )
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from ..models.backends.torch_architectures import ARCHITECTURES, build, identify
 # Keys saved from nn.DataParallel / DistributedDataParallel carry this prefix.
 _WRAPPER_PREFIX = "module."
 _REFERENCE_NAME = re.compile(r"^model(\d)\.pth?$")
+_ARCH_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # ARCH=FILE, not a path holding '='
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ def expand(paths: list[str]) -> list[tuple[str | None, Path]]:
             out.append((arch, Path(rest).expanduser()))
             continue
         path = Path(arg).expanduser()
+        if sep and _ARCH_LIKE.fullmatch(arch) and not path.exists():
+            raise ExportError(f"unknown architecture '{arch}' in '{arg}'; choose from {', '.join(ARCHITECTURES)}")
         if path.is_dir():
             found = sorted(
                 (p for p in path.iterdir() if reference_index(p) is not None),

@@ -10,6 +10,7 @@ from rich.table import Table
 from ..classes import COMPOUND_CLASSES
 from ..errors import ExportError
 from ..models.backends.torch_architectures import ARCHITECTURES
+from ..validate import Range, check_all
 from .build import ExportOptions, MemberInput, export_pack
 from .checkpoints import expand, load_checkpoint
 
@@ -36,8 +37,13 @@ def _members(args: argparse.Namespace) -> list[MemberInput]:
 
 def run_export(args: argparse.Namespace, err: Console) -> int:
     classes = tuple(c.strip() for c in args.classes.split(",")) if args.classes else COMPOUND_CLASSES
-    if args.parity_faces < 64:
-        raise ExportError(f"bad --parity-faces {args.parity_faces}; parity needs at least 64 faces")
+    check_all(
+        (
+            ("--parity-faces", args.parity_faces, Range(64, 100_000, "faces (parity needs 64)", integer=True)),
+            ("--seed", args.seed, Range(0, 2**32 - 1, integer=True)),
+        ),
+        ExportError,
+    )
     options = ExportOptions(
         name=args.name,
         out_root=args.out,

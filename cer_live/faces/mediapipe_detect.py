@@ -19,6 +19,7 @@ from ..errors import BackendError
 from ..face_common.detector_config import DetectorConfig
 from ..install import install_hint
 from ..messages import Detection
+from ..sources.quiet import native_stderr_silenced
 from . import blazeface, facemesh
 from .detectors import Capabilities, ModelRef
 from .head_pose import head_pose
@@ -62,8 +63,10 @@ def _interpreter(path: Path, threads: int):  # -> ai_edge_litert.interpreter.Int
     Interpreter = _litert()
     data = _checked(path)
     try:
-        interpreter = Interpreter(model_content=data, num_threads=threads)
-        interpreter.allocate_tensors()
+        # LiteRT prints 'INFO: Created TensorFlow Lite XNNPACK delegate' on native stderr for every model.
+        with native_stderr_silenced():
+            interpreter = Interpreter(model_content=data, num_threads=threads)
+            interpreter.allocate_tensors()
     except (ValueError, RuntimeError) as exc:
         raise BackendError(f"cannot load {path} ({exc}); delete it to fetch it again") from exc
     return interpreter

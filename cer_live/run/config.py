@@ -18,6 +18,7 @@ from ..models import backends
 from ..serve.address import ServeAddress, check_token, parse_serve
 from ..sources.images import IMAGE_MODES
 from ..sources.stream import StreamOptions
+from ..validate import TIMEOUT, Range, show_value
 from .queues import POLICIES
 from .source_list import TRANSPORTS, SourceEntry
 
@@ -36,6 +37,22 @@ class ConfigError(CerLiveError):
     def named(self, name: str) -> CerLiveError:
         """The same error, with the setting called `name` (an option such as '--max-streams')."""
         return CerLiveError(self.template.format(field=name))
+
+
+# Every number a run takes, with its range and unit (validate.py words the message).
+_NUMBERS: tuple[tuple[str, Range], ...] = (
+    ("batch_wait_ms", Range(0, 1000, "milliseconds")),
+    ("max_streams", Range(1, 1024, "sources", integer=True)),
+    ("fallback_age", Range(0, 100_000, "frames (0 = off)", integer=True)),
+    ("det_size", Range(64, 4096, "pixels (the long side)", integer=True)),
+    ("max_yaw", Range(0, 90, "degrees", low_open=True)),
+    ("full_every", Range(1, 100_000, "frames", integer=True)),
+    ("threads", Range(1, 256, "threads", integer=True)),
+    ("reconnect_limit", Range(0, 1_000_000, "attempts", integer=True)),
+    ("timeout", TIMEOUT),
+    ("every", Range(1, 100_000, "frames", integer=True)),
+    ("min_iou", Range(0, 1)),
+)
 
 
 def _bad(field: str, value: object, fix: str) -> ConfigError:
@@ -102,29 +119,10 @@ class RunConfig:
     def _check_numbers(self) -> None:
         if not self.sources and not self.source_list:
             raise ConfigError("sources", "no {field} given; name a video, an image, a folder, a webcam or a stream URL")
-        if not 0 <= self.batch_wait_ms <= 1000:
-            raise _bad("batch_wait_ms", self.batch_wait_ms, "give milliseconds between 0 and 1000")
-        if self.max_streams < 1:
-            raise _bad("max_streams", self.max_streams, "give 1 or more")
-        if self.fallback_age < 0:
-            raise _bad("fallback_age", self.fallback_age, "give 0 (off) or a number of frames")
-        if self.det_size is not None and not 64 <= self.det_size <= 4096:
-            raise _bad("det_size", self.det_size, "give a long side between 64 and 4096 pixels")
-        if self.max_yaw is not None and not 0 < self.max_yaw <= 90:
-            raise _bad("max_yaw", self.max_yaw, "give degrees in (0, 90]")
-        if self.full_every < 1:
-            raise _bad("full_every", self.full_every, "give a number of frames >= 1")
-        if self.threads < 1:
-            raise _bad("threads", self.threads, "give 1 or more")
-        if self.reconnect_limit is not None and self.reconnect_limit < 0:
-            raise _bad("reconnect_limit", self.reconnect_limit, "give 0 or more attempts")
-        if self.timeout <= 0:
-            raise _bad("timeout", self.timeout, "give seconds > 0")
-        if self.every < 1 or not 0.0 <= self.min_iou <= 1.0:
-            raise ConfigError(
-                "every" if self.every < 1 else "min_iou",
-                f"bad {{field}} {self.every if self.every < 1 else self.min_iou}; give K >= 1 and an IoU in [0, 1]",
-            )
+        for name, rule in _NUMBERS:
+            value = getattr(self, name)
+            if value is not None and not rule.allows(value):
+                raise ConfigError(name, f"bad {{field}} {show_value(value)}; give {rule.describe()}")
 
     def _check_choices(self) -> None:
         if not _DEVICE.match(self.device):

@@ -24,8 +24,10 @@ from ..sinks.jsonl import JsonlSink
 from ..sinks.pictures import AnnotatedPicturesSink
 from ..sinks.video import AnnotatedVideoSink
 from ..sources.base import FrameSource
+from ..sources.video_file import VideoFileSource
 
 SUMMARY = "summary.json"
+NAME_MAX = 255  # bytes in one file name: Linux, macOS and Windows file systems alike
 
 
 class Planned(Protocol):
@@ -90,7 +92,7 @@ def picture_names(out_dir: Path, stem: str, source: Planned) -> dict[str, Path]:
     single image, `OUT/NAME/<file name>` for a folder (names in one folder never clash).
     Keys are the frames' names, which the source makes from its own name."""
     images = source.files
-    if len(images) == 1:
+    if len(images) == 1 and not getattr(source, "from_folder", False):
         return {f"{source.name}/{images[0].name}": out_dir / f"{stem}{images[0].suffix.lower()}"}
     return {f"{source.name}/{p.name}": out_dir / stem / p.name for p in images}
 
@@ -99,6 +101,7 @@ def plan_outputs(out_dir: Path, sources: Sequence[Planned], video: bool, overwri
     stems = tuple(unique_names(s.name for s in sources))
     pictures = {stem: picture_names(out_dir, stem, s) for stem, s in zip(stems, sources, strict=False) if s.independent}
     plan = OutputPlan(out_dir, stems, video, pictures)
+    _check_name_lengths(plan)
     inputs = {_key(p) for s in sources for p in s.files}
     for path in plan.all_files():
         if _key(path) in inputs:
@@ -106,12 +109,25 @@ def plan_outputs(out_dir: Path, sources: Sequence[Planned], video: bool, overwri
     if not overwrite:
         existing = [p for p in plan.all_files() if p.exists()]
         if existing:
-            more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
+            more = f" and {len(existing) - 1} more file{'s' if len(existing) > 2 else ''}" if len(existing) > 1 else ""
             raise OutputError(
-                f"'{existing[0]}'{more} already hold(s) results of an earlier run; "
+                f"'{existing[0]}'{more} already hold{'' if more else 's'} results of an earlier run; "
                 "pass --overwrite to replace them or choose another --out"
             )
     return plan
+
+
+def _check_name_lengths(plan: OutputPlan) -> None:
+    """A name the file system refuses would fail after the files before it were written: check them all now."""
+    for path in plan.all_files():
+        for part in path.relative_to(plan.out_dir).parts:
+            size = len(os.fsencode(part))
+            if size > NAME_MAX:
+                longest = max(len(suffix) for suffix in _KINDS.values())
+                raise OutputError(
+                    f"output name '{part[:40]}...' would be {size} bytes, more than the {NAME_MAX} a file name may "
+                    f"hold; rename the input to at most {NAME_MAX - longest} bytes, or name it in a --sources list"
+                )
 
 
 def _key(path: Path) -> str:
@@ -160,7 +176,8 @@ def open_sinks(
         cols = basic if isinstance(basic, ScoreColumns) else ScoreColumns(basic=basic)
         sinks.append(FacesCsvSink(files["faces_csv"], cols.basic, resume, cols.extra, cols.va))
         if "mp4" in files:
-            sinks.append(AnnotatedVideoSink(files["mp4"], source.fps, watermark))
+            audio = source.path if isinstance(source, VideoFileSource) else None  # a file's sound is kept
+            sinks.append(AnnotatedVideoSink(files["mp4"], source.fps, watermark, audio_from=audio))
         if plan.picture_files(stem):
             sinks.append(AnnotatedPicturesSink(plan.picture_files(stem), watermark))
     except (OSError, OutputError) as exc:

@@ -37,6 +37,7 @@ from .signals import StopRequests
 from .summary import RunSummary
 
 log = logging.getLogger(__name__)
+PREVIEW_LINGER_S = 1.5
 
 
 class Progress(Protocol):
@@ -107,7 +108,8 @@ class Run:
             finally:
                 analyser.close()
                 if opened.preview is not None:
-                    opened.preview.stop()
+                    # An open page polls each second: let it see the sources end before the server goes.
+                    opened.preview.stop(linger_s=0.0 if stopping.requested else PREVIEW_LINGER_S)
         summary = RunSummary(
             started, time.perf_counter() - t0, stopping.requested, settings, tuple(reports),
             opened.plan and opened.plan.out_dir, analyser.batches.summary(),
@@ -120,6 +122,11 @@ class Run:
         """Every check that needs no engine; nothing is written, and no source is left open."""
         c = self.config
         pack = load_run_pack(c)
+        if c.max_yaw is not None and (c.detector or pack.detector.kind) == "retinaface":
+            raise CerLiveError(
+                "--max-yaw needs a head pose, which only the MediaPipe front end gives; "
+                "add --detector mediapipe (or mediapipe-short), or drop --max-yaw"
+            )
         if c.show:
             check_display(c.out is not None)
         specs = plan_sources(c)
@@ -148,7 +155,8 @@ class Run:
                 f"--serve needs the serve extra ({exc.name} is missing); {install_hint('serve')}"
             ) from None
 
-        return start_preview(address, self.config.serve_token, opened.stems, [s.label for s in opened.specs])
+        labels, lives = [s.label for s in opened.specs], [s.live for s in opened.specs]
+        return start_preview(address, self.config.serve_token, opened.stems, labels, lives)
 
     def _analyser(self, pack: Pack) -> Analyser:
         return analyser_for(self.config, pack)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CerLiveError
+from ..validate import TIMEOUT, Range, check
 from .queues import POLICIES
 
 if sys.version_info >= (3, 11):
@@ -96,10 +97,10 @@ def _entry(path: Path, n: int, raw: Any, base: Path) -> SourceEntry:
         timeout=_typed(raw, "timeout", (int, float), where),
         reconnect_limit=_typed(raw, "reconnect_limit", int, where),
     )
-    if entry.timeout is not None and entry.timeout <= 0:
-        raise SourceListError(f"{where}: timeout {entry.timeout} must be seconds > 0")
-    if entry.reconnect_limit is not None and entry.reconnect_limit < 0:
-        raise SourceListError(f"{where}: reconnect_limit {entry.reconnect_limit} must be 0 or more")
+    check("timeout", entry.timeout, TIMEOUT, SourceListError, where)
+    check(
+        "reconnect_limit", entry.reconnect_limit, Range(0, 1_000_000, "attempts", integer=True), SourceListError, where
+    )
     return entry
 
 

@@ -40,6 +40,7 @@ class Preview:
         self.jpegs = JpegCache()
         self.registry = registry_for(tiles)
         self.closing = False
+        self.polled = False  # a page has asked for the status: it is open somewhere
         self.started = time.monotonic()
         self.assets = {
             route: (resources.files(__package__).joinpath("assets", name).read_bytes(), kind)
@@ -74,6 +75,7 @@ def _asset(preview: Preview, route: str) -> Handler:
 
 def _status(preview: Preview) -> Handler:
     async def handler(request: web.Request) -> web.Response:
+        preview.polled = True
         return web.json_response({"producer": PRODUCER, "sources": preview.tiles.status()})
 
     return handler

@@ -10,7 +10,7 @@ from prometheus_client.registry import Collector
 
 from .tiles import Tiles
 
-STATUSES = ("starting", "live", "reconnecting", "ended")
+STATUSES = ("starting", "live", "playing", "reconnecting", "ended")
 
 
 class TilesCollector(Collector):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 
 from aiohttp import web
 
@@ -56,9 +57,12 @@ class PreviewServer:
     def sink(self, stem: str, watermark: str) -> PreviewSink:
         return PreviewSink(self.tiles[stem], watermark)
 
-    def stop(self) -> None:
+    def stop(self, linger_s: float = 0.0) -> None:
+        """`linger_s`: how long an open page may still ask, so that it shows the end, not an error."""
         if not self._thread.is_alive():
             return
+        if linger_s > 0 and self.preview.polled:
+            time.sleep(linger_s)
         self.preview.closing = True
         asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
@@ -103,8 +107,10 @@ class PreviewServer:
             await self._runner.cleanup()
 
 
-def start_preview(address: ServeAddress, token: str | None, stems: list[str], labels: list[str]) -> PreviewServer:
-    return PreviewServer(address, token, Tiles(stems, labels)).start()
+def start_preview(
+    address: ServeAddress, token: str | None, stems: list[str], labels: list[str], lives: list[bool] | None = None
+) -> PreviewServer:
+    return PreviewServer(address, token, Tiles(stems, labels, lives)).start()
 
 
 __all__ = ["Preview", "PreviewServer", "start_preview"]

@@ -29,8 +29,9 @@ _STATUS = {
 
 
 class Tile:
-    def __init__(self, index: int, stem: str, label: str) -> None:
+    def __init__(self, index: int, stem: str, label: str, live: bool = True) -> None:
         self.index, self.stem, self.label = index, stem, label
+        self.running = "live" if live else "playing"  # a file being analysed is not live
         self.watermark = ""
         self._lock = threading.Lock()
         self._result: FrameResult | None = None
@@ -54,7 +55,7 @@ class Tile:
             if "capture_to_output" in result.stage_ms:
                 self._latency.append(result.stage_ms["capture_to_output"])
             if self.status in ("starting", "reconnecting"):
-                self.status = "live"
+                self.status = self.running
 
     def event(self, kind: str) -> None:
         with self._lock:
@@ -106,8 +107,9 @@ def _tracks(result: FrameResult | None) -> list[dict[str, Any]]:
 class Tiles:
     """Every source's tile, in source order."""
 
-    def __init__(self, stems: list[str], labels: list[str]) -> None:
-        self.tiles = [Tile(i, stem, label) for i, (stem, label) in enumerate(zip(stems, labels, strict=False))]
+    def __init__(self, stems: list[str], labels: list[str], lives: list[bool] | None = None) -> None:
+        lives = lives if lives is not None else [True] * len(stems)
+        self.tiles = [Tile(i, *named) for i, named in enumerate(zip(stems, labels, lives, strict=False))]
         self._by_stem = {tile.stem: tile for tile in self.tiles}
 
     def __getitem__(self, stem: str) -> Tile:

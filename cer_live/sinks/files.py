@@ -69,6 +69,7 @@ class RecordFile:
         """`append`: carry on after the whole records already there (a resumed source)."""
         self.path = path
         self.offset = 0
+        self._new = not append
         try:
             path.parent.mkdir(parents=True, exist_ok=True)  # a source from a subfolder keeps its folder
             self._fd: int | None = _open_record(path, append)
@@ -87,8 +88,17 @@ class RecordFile:
                 done += os.write(self._fd, data[done:])
         except OSError as exc:
             self._cut_back()
+            if self._new and self.offset == 0:
+                self._remove()  # an empty file (no header even) is not a table any reader takes
             raise write_failure(self.path, exc) from exc
         self.offset += done
+
+    def _remove(self) -> None:
+        self.close()
+        try:
+            self.path.unlink()
+        except OSError:
+            pass  # the original error is the one to report
 
     def _cut_back(self) -> None:
         """Drops a partial record; shrinking a file needs no free space."""

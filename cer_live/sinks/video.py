@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from ..messages import FrameResult
+from .audio import AudioPass
 from .base import Sink
 from .canvas import Canvas, canvas_for, fit
 from .draw import Overlay
@@ -55,8 +56,11 @@ def _encoder_options(fps: float, canvas: Canvas) -> dict[str, str]:
 class AnnotatedVideoSink(Sink):
     name = "video"
 
-    def __init__(self, path: Path, fps: float, watermark: str) -> None:
+    def __init__(self, path: Path, fps: float, watermark: str, audio_from: Path | None = None) -> None:
+        """`audio_from`: the input video, whose sound the MP4 keeps."""
         self.path = path
+        self._audio_from = audio_from
+        self._audio: AudioPass | None = None
         self.fps = fps if fps > 0 else 25.0
         self.watermark = watermark
         self.overlay = Overlay(watermark)  # placement and labels kept from frame to frame
@@ -103,6 +107,8 @@ class AnnotatedVideoSink(Sink):
         context.color_primaries = context.color_trc = context.colorspace = SMPTE170M
         context.color_range = MPEG_RANGE
         self._stream = stream
+        if self._audio_from is not None:
+            self._audio = AudioPass(self._audio_from, self._out)
 
     def _ticks(self, pts: float) -> int:
         """Presentation time on the MP4 clock, strictly increasing as the format demands."""
@@ -125,6 +131,8 @@ class AnnotatedVideoSink(Sink):
     def _mux(self, packet: av.Packet) -> None:
         try:
             self._out.mux(packet)
+            if self._audio is not None:
+                self._audio.mux_until(float((packet.pts + (packet.duration or 0)) * TIME_BASE))
         except OSError as exc:
             self._fail(exc)
         self._whole = os.path.getsize(self.path)
@@ -132,6 +140,8 @@ class AnnotatedVideoSink(Sink):
     def _fail(self, exc: OSError) -> None:
         """Cuts the file back to its last whole fragment, then raises the one-line error."""
         self._done = True
+        if self._audio is not None:
+            self._audio.close()
         try:
             self._out.close()
         except Exception:  # the trailer may not fit either; it is cut off below
@@ -150,6 +160,8 @@ class AnnotatedVideoSink(Sink):
             self._held.duration = self._last_duration  # the last frame lasts as long as the one before
             self._mux(self._held)
             self._held = None
+        if self._audio is not None:
+            self._audio.close()
         try:
             self._out.close()
         except OSError as exc:

@@ -86,7 +86,7 @@ def _folder_sources(root: Path, notes: list[str], recursive: bool, mode: str) ->
         problems.extend(f"'{p}' is not a regular file" for p in odd)
         if images:
             found += 1
-            yield ImageSequenceSource(images, root.resolve().name if folder == root else rel, mode)
+            yield ImageSequenceSource(images, root.resolve().name if folder == root else rel, mode, from_folder=True)
         for video in videos:
             try:
                 opened = VideoFileSource(video, video.relative_to(root).with_suffix("").as_posix())

@@ -71,7 +71,7 @@ class ImageSequenceSource:
     live = False
     fps = STILL_FPS
 
-    def __init__(self, paths: list[Path], name: str, mode: str = "auto") -> None:
+    def __init__(self, paths: list[Path], name: str, mode: str = "auto", from_folder: bool = False) -> None:
         if not paths:
             raise SourceError(f"no images for '{name}'")
         if mode not in IMAGE_MODES:
@@ -80,6 +80,7 @@ class ImageSequenceSource:
         self.name = name
         self.label = name
         self.files = tuple(self.paths)
+        self.from_folder = from_folder  # a folder's pictures go to OUT/NAME/, even when it holds one
         self.expected_frames = len(self.paths)
         self._warnings: list[str] = []
         first = read_image(self.paths[0])  # fail at start-up, not mid-run, when the first image is bad

@@ -14,6 +14,7 @@ import cv2
 
 from ..errors import SourceError
 from ..messages import Frame
+from .length import container_length
 from .quiet import native_stderr_silenced
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".ts"}
@@ -53,7 +54,10 @@ class VideoFileSource:
         self._last_pts = -1.0
         self._first_pts = self._pts()
         count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
-        self.expected_frames = count if count > 0 else None
+        # OpenCV's count is duration x rate where the container has no count (MKV, WebM): fine for a
+        # progress bar, wrong for a variable-rate file, so the truncation check uses the container's own.
+        self._length = container_length(path)
+        self.expected_frames = self._length.frames or (count if count > 0 else None)
         self._warnings: list[str] = []
 
     def _pts(self) -> float:
@@ -87,11 +91,11 @@ class VideoFileSource:
                 image = None
             else:
                 pts = self._pts()
-        if self.expected_frames and index < self.expected_frames - max(5, self.expected_frames // 50):
-            # Containers may round their frame count, hence the small slack before crying foul.
+        short = self._length.shortfall(index, self._last_pts - self._first_pts)
+        if short:
             raise SourceError(
-                f"'{self.path.name}' ended after {index} of {self.expected_frames} frames: the file is truncated "
-                "or corrupt; the outputs hold the frames before the damage"
+                f"'{self.path.name}' ended after {short}: the file is truncated or corrupt; "
+                "the outputs hold the frames before the damage"
             )
 
     def warnings(self) -> list[str]:

@@ -110,6 +110,9 @@ def test_an_existing_report_is_not_overwritten(two_runs):
         (("--faces", "two"), "bad --faces 'two'"),
         (("--repeats", "0"), "bad --repeats 0"),
         (("--peer-python", "/nonexistent/bin/python"), "no Python interpreter at --peer-python"),
+        (("--repeats", "1000000000"), "bad --repeats 1000000000; give a whole number of repeats, at least 1"),
+        (("--threads", "0"), "bad --threads 0; give a whole number of threads"),
+        (("--det-size", "0"), "bad --det-size 0; give a whole number of pixels"),
     ],
 )
 def test_bad_sweep_arguments_are_one_line_errors_before_anything_runs(tmp_path, args, says):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import socket
 import time
@@ -16,7 +17,7 @@ from ..helpers import cli
 
 ray = pytest.importorskip("ray")
 
-from cer_live.cluster.launch import _connect, _start_service, _stop_cluster_side  # noqa: E402
+from cer_live.cluster.launch import _connect, _start_service, _stop_cluster_side, ray_console  # noqa: E402
 
 
 def _descendants(root: int) -> set[int]:
@@ -130,3 +131,10 @@ def test_joining_an_address_where_nothing_answers_fails_in_one_line(sample, tmp_
     assert result.code == 2 and len(lines) == 1, result.stderr
     assert f"no Ray cluster answers at '127.0.0.1:{port}' within 1 s" in lines[0]
     assert took < 30, took  # the CLI and Ray's import take most of it; Ray alone retried for minutes
+
+
+def test_ray_is_quiet_unless_debugging_and_plain_when_redirected():
+    """Ray's INFO and WARNING lines only with --debug; no colour codes in a file."""
+    assert ray_console(logging.INFO, terminal=False) == (logging.ERROR, True)
+    assert ray_console(logging.INFO, terminal=True) == (logging.ERROR, False)
+    assert ray_console(logging.DEBUG, terminal=False) == (logging.INFO, True)

@@ -5,6 +5,9 @@ import json
 import pytest
 import torch
 
+from cer_live.errors import ExportError
+from cer_live.export.build import ExportOptions
+from cer_live.export.checkpoints import expand
 from cer_live.models.backends.torch_architectures import build
 from tests.helpers import cli, read_jsonl
 
@@ -51,3 +54,22 @@ def test_export_errors_are_one_line(tmp_path):
     assert result.code == 2 and "unknown architecture 'vgg16'" in result.stderr
     result = cli("export", "--name", "x", "--out", str(tmp_path))
     assert result.code == 2 and "nothing to export" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["../../x", "", ".hidden", "a/b", "-x", "x" * 65])
+def test_a_pack_name_that_is_not_one_plain_folder_name_is_refused(name):
+    with pytest.raises(ExportError, match="bad pack name") as info:
+        ExportOptions(name=name)
+    assert "\n" not in str(info.value)
+
+
+def test_an_unknown_architecture_in_arch_file_is_named_as_such():
+    with pytest.raises(ExportError, match="unknown architecture 'vgg16' in 'vgg16=w.pth'; choose from"):
+        expand(["vgg16=w.pth"])
+
+
+def test_a_bad_name_is_one_line_before_any_work(tmp_path):
+    out = tmp_path / "engines"
+    result = cli("export", "--random", "resnet18", "--name", "../../x", "--out", str(out))
+    assert result.code == 2 and "bad pack name '../../x'" in result.stderr and result.stderr.count("\n") == 1
+    assert not out.exists() and not (tmp_path / "x").exists()

@@ -8,7 +8,8 @@ import pytest
 from cer_live.export.calibration import collect
 from cer_live.models.packs import load_pack
 from tests.helpers import cli, read_jsonl
-from tests.offline.conftest import TINY_TOML, faces64, label_set  # noqa: F401 (fixtures)
+from cer_live.offline.example import tiny_toml
+from tests.offline.conftest import faces64, label_set  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.torch, pytest.mark.slow]
 
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.torch, pytest.mark.slow]
 def tiny_pack(label_set, tmp_path_factory):  # noqa: F811
     root = tmp_path_factory.mktemp("tiny8")
     config = root / "tiny.toml"
-    config.write_text(TINY_TOML.format(archs='["mobilenet_v2", "resnet18"]', epochs=2, size=64))
+    config.write_text(tiny_toml(("mobilenet_v2", "resnet18"), epochs=2, size=64))
     done = cli(
         "train", str(label_set), "--config", str(config), "--out", str(root / "run"),
         "--export", "tiny", "--export-out", str(root / "engines"), "--no-export-fp16",

@@ -54,6 +54,7 @@ def test_a_pack_can_default_to_mediapipe(tmp_path, sample):
     out = tmp_path / "out"
     done = cli("run", str(sample("single_face.jpg")), "--out", str(out), "--pack", str(pack), "--no-video")
     assert done.code == 0, done.stderr
+    assert "XNNPACK" not in done.stderr  # LiteRT's own INFO line stays out of the console
     header, *rows = read_jsonl(out / "single_face.jsonl")
     assert header["settings"]["det_size"] == 192 and rows[0]["pose"] is not None
     from cer_live.faces.mediapipe_detect import SHA256
@@ -84,6 +85,14 @@ def test_unknown_detector_is_one_line(tmp_path, sample):
         RunConfig(sources=("x.mp4",), detector="yolo")
     with pytest.raises(CerLiveError, match="bad max_yaw"):
         RunConfig(sources=("x.mp4",), max_yaw=0)
+
+
+def test_max_yaw_with_the_retinaface_front_end_is_refused_not_ignored(tmp_path, sample):
+    out = tmp_path / "out"
+    done = cli("run", str(sample("single_face.jpg")), "--out", str(out), "--max-yaw", "30")
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.code == 2 and len(lines) == 1 and "--max-yaw needs a head pose" in lines[0], done.stderr
+    assert not out.exists()
 
 
 def test_missing_litert_names_the_install_command(monkeypatch):

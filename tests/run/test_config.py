@@ -1,5 +1,7 @@
 """A RunConfig checks itself when made: every bad option is one line naming the fix."""
 
+from pathlib import Path
+
 import pytest
 
 from cer_live.errors import CerLiveError
@@ -22,6 +24,11 @@ from cer_live.run.config import RunConfig
         ({"fusion": "vote"}, "bad fusion"),
         ({"policy": "newest"}, "bad policy"),
         ({"images": "video"}, "bad images 'video'; choose one of: auto, sequence, independent"),
+        ({"timeout": float("nan")}, "bad timeout nan; give a finite number of seconds, more than 0 and at most 3600"),
+        ({"timeout": float("inf")}, "bad timeout inf"),
+        ({"max_yaw": float("nan")}, "bad max_yaw nan; give a finite number of degrees"),
+        ({"batch_wait_ms": float("inf")}, "bad batch_wait_ms inf"),
+        ({"det_size": 100_000}, "bad det_size 100000; give a whole number of pixels"),
         ({"backend": "tpu"}, "unknown backend 'tpu'"),
         ({"smooth": "kalman"}, "smooth"),
         ({"sources": ()}, "no sources given"),
@@ -53,3 +60,12 @@ def test_a_config_is_frozen_and_normalised():
     with pytest.raises(AttributeError):
         config.threads = 4  # type: ignore[misc]
     assert config.faces.schedule.every == 1 and config.smoothing.kind == "ema"
+
+
+def test_the_det_size_default_is_documented_as_it_is_recorded():
+    config = RunConfig(sources=("clip.mp4",))
+    assert config.settings("p", 320, "majority", "auto")["det_size"] == "frame"
+    assert config.settings("p", 320, "majority", "full")["det_size"] == 320
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `--det-size N`"))
+    assert '"det_size": "frame"' in row and "320 with `--detect full`" in row

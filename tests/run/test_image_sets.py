@@ -134,3 +134,15 @@ def test_the_choice_can_be_overridden(tmp_path, sample):
     rows = [r for r in read_jsonl(tmp_path / "out" / "clip.jsonl") if r["type"] == "face"]
     assert summary.sources[0].images == "independent" and len({r["track"] for r in rows}) == 3
     assert sorted(p.name for p in (tmp_path / "out" / "clip").iterdir()) == ["00001.jpg", "00002.jpg", "00003.jpg"]
+
+
+def test_a_folder_of_one_image_writes_its_picture_inside_the_folders_name(tmp_path, sample):
+    folder = tmp_path / "holiday"
+    folder.mkdir()
+    shutil.copy(sample("single_face.jpg"), folder / "beach.jpg")
+    summary = Run(RunConfig(sources=(str(folder),), out=tmp_path / "out")).execute()
+    assert summary.exit_code == 0
+    assert (tmp_path / "out" / "holiday" / "beach.jpg").is_file()  # OUT/NAME/<file>, as for any folder
+    assert not (tmp_path / "out" / "holiday.jpg").exists()
+    single = Run(RunConfig(sources=(str(folder / "beach.jpg"),), out=tmp_path / "one")).execute()
+    assert single.exit_code == 0 and (tmp_path / "one" / "beach.jpg").is_file()  # a single image: OUT/NAME.ext

@@ -6,6 +6,7 @@ import pytest
 
 from cer_live.errors import OutputError
 from cer_live.run.outputs import plan_outputs, unique_names
+from tests.helpers import cli
 
 
 class _Source:
@@ -35,3 +36,31 @@ def test_earlier_results_need_overwrite(tmp_path):
     with pytest.raises(OutputError, match="pass --overwrite"):
         plan_outputs(tmp_path, [_Source("clip")], video=False, overwrite=False)
     assert plan_outputs(tmp_path, [_Source("clip")], video=False, overwrite=True).stems == ("clip",)
+
+
+@pytest.mark.parametrize(
+    ("files", "says"),
+    [
+        (["clip.jsonl"], "'{d}/clip.jsonl' already holds results of an earlier run"),
+        (["clip.jsonl", "clip.csv"], "'{d}/clip.jsonl' and 1 more file already hold results"),
+        (["clip.jsonl", "clip.csv", "summary.json"], "'{d}/summary.json' and 2 more files already hold results"),
+    ],
+)
+def test_the_earlier_results_message_reads_as_english(tmp_path, files, says):
+    for name in files:
+        (tmp_path / name).write_text("{}\n")
+    with pytest.raises(OutputError) as info:
+        plan_outputs(tmp_path, [_Source("clip")], video=False, overwrite=False)
+    assert says.format(d=tmp_path) in str(info.value)
+
+
+def test_a_name_too_long_for_the_file_system_is_refused_before_any_file_is_written(tmp_path, sample):
+    image = tmp_path / ("n" * 246 + ".jpg")  # 250 bytes: a legal name whose NAME.faces.csv (256) is not
+    image.write_bytes(sample("single_face.jpg").read_bytes())
+    with pytest.raises(OutputError, match=r"would be 256 bytes, more than the 255 a file name may hold") as info:
+        plan_outputs(tmp_path / "out", [_Source(image.stem, (image,))], video=False, overwrite=False)
+    assert "\n" not in str(info.value)
+    out = tmp_path / "out"
+    done = cli("run", str(image), "--out", str(out))
+    assert done.code == 2 and "a file name may hold" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists() or not any(out.iterdir())

@@ -45,7 +45,10 @@ path = "clips/monday.mp4"
         ("[[source]]\nurl = 'rtsp://h/x'\nfps = 3\n", "source 1: unknown key 'fps'"),
         ("[[source]]\nurl = 'rtsp://h/x'\npolicy = 'some'\n", "policy = 'some'; choose one of: all, latest"),
         ("[[source]]\nurl = 'rtsp://h/x'\ntimeout = 'long'\n", "timeout = 'long' must be a number"),
-        ("[[source]]\nurl = 'rtsp://h/x'\ntimeout = 0\n", "timeout 0 must be seconds > 0"),
+        ("[[source]]\nurl = 'rtsp://h/x'\ntimeout = 0\n", "bad timeout 0; give a finite number of seconds"),
+        ("[[source]]\nurl = 'rtsp://h/x'\ntimeout = nan\n", "bad timeout nan; give a finite number of seconds"),
+        ("[[source]]\nurl = 'rtsp://h/x'\ntimeout = inf\n", "bad timeout inf; give a finite number of seconds"),
+        ("[[source]]\nurl = 'rtsp://h/x'\ntimeout = 1e9\n", "at most 3600"),
         ("[[source]]\nurl = 'rtsp://h/x'\nreconnect_limit = true\n", "reconnect_limit = True must be an integer"),
         ("[[source]]\nurl = 'rtsp://h/x'\nname = 'a b'\n", "name 'a b' must be letters"),
         (

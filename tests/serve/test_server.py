@@ -1,6 +1,7 @@
 """The preview server over real HTTP: token, assets only, status, health, metrics, pictures."""
 
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -20,6 +21,8 @@ from cer_live.run.config import RunConfig  # noqa: E402
 from cer_live.serve.address import parse_serve  # noqa: E402
 from cer_live.serve.server import start_preview  # noqa: E402
 from cer_live.sinks.draw import track_colour  # noqa: E402
+from tests.helpers import start_cli  # noqa: E402
+from tests.sources.rtsp import free_port  # noqa: E402
 
 TOKEN = "s3cret-token-for-tests"
 
@@ -176,3 +179,27 @@ def test_a_port_in_use_is_a_one_line_error():
             CerLiveError, match=f"cannot serve the preview on 127.0.0.1:{port} .*; choose another --serve port"
         ):
             start_preview(parse_serve(str(port)), None, ["a"], ["a"])
+
+
+def test_a_file_is_playing_not_live_and_the_page_sees_it_end(tmp_path, sample):
+    port = free_port()
+    proc = start_cli(
+        "run", str(sample("no_face.mp4")), "--serve", f"127.0.0.1:{port}", "--out", str(tmp_path), "--no-video"
+    )
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                status = json.loads(get(f"http://127.0.0.1:{port}/api/status", timeout=2)[2])
+                seen.append(status["sources"][0]["status"])
+            except OSError:
+                if proc.poll() is not None:
+                    break
+            time.sleep(0.2)
+    finally:
+        proc.kill() if proc.poll() is None else None
+        _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 0, stderr
+    assert "playing" in seen and "live" not in seen, seen
+    assert seen[-1] == "ended"  # the server stayed up long enough for an open page to see the end

@@ -29,3 +29,16 @@ def test_a_full_disk_mid_run(tmp_path, sample):
         assert "Traceback" not in result.stderr
         assert result.code == 2, result.stderr
         assert len(lines) == 1 and f"no space left on the disk holding '{out}'" in lines[0], result.stderr
+
+
+def test_a_disk_full_at_start_up_leaves_no_empty_table(tmp_path, sample):
+    # 8 KiB of tmpfs holds two files (a page each): the third, NAME.faces.csv, fails on its header.
+    with small_disk(tmp_path / "disk", 8) as disk:
+        out = disk / "out"
+        result = cli("run", str(sample("no_face.mp4")), "--out", str(out), "--no-video")
+        lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+        assert result.code == 2 and len(lines) == 1 and "writing no_face.faces.csv" in lines[0], result.stderr
+        assert not (out / "no_face.faces.csv").exists()  # an empty file would be no table pandas reads
+        for path in out.iterdir():  # what is there holds whole records, a header at least
+            text = path.read_text()
+            assert text and text.endswith("\n"), path

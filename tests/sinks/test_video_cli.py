@@ -53,3 +53,19 @@ def test_a_12000x9000_video(tmp_path, sample):
     video = write_video(tmp_path / "huge.mkv", [big, big], "mjpeg", "yuvj420p")
     del big
     run_and_check(video, tmp_path / "out", 2, (3546, 2660), "12000x9000 frames: scaled down to 3546x2660")
+
+
+def test_the_annotated_video_keeps_the_inputs_sound(tmp_path, sample):
+    video = sample("no_face.mp4")
+    done = cli("run", str(video), "--out", str(tmp_path))
+    assert done.code == 0, done.stderr
+    with av.open(str(video)) as source:
+        want = [bytes(p) for p in source.demux(source.streams.audio[0]) if p.dts is not None]
+        audio_s = float(source.streams.audio[0].duration * source.streams.audio[0].time_base)
+    with av.open(str(tmp_path / "no_face.mp4")) as out:
+        (stream,) = out.streams.audio
+        assert stream.codec_context.name == "aac"
+        got = [bytes(p) for p in out.demux(stream) if p.dts is not None]
+        video_s = float(out.streams.video[0].duration * out.streams.video[0].time_base)
+    assert got == want[: len(got)]  # the input's packets, copied as they are
+    assert abs(len(got) * 1024 / stream.sample_rate - min(audio_s, video_s)) < 0.1  # as long as the video

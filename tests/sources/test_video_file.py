@@ -100,3 +100,24 @@ def test_a_folder_skips_a_bad_video_with_a_warning(tmp_path: Path, sample):
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_a_variable_rate_mkv_is_read_whole_not_refused_as_truncated(tmp_path, sample):
+    # MKV keeps no frame count: duration x nominal rate (79 here) is not the 13 frames it holds.
+    times_ms = [0, 33, 67, 100, 400, 433, 467, 1500, 1517, 1533, 1550, 1567, 2600]
+    times = write_vfr(sample("WolfgangLanger_Pexels.mp4"), tmp_path / "vfr.mkv", times_ms)
+    source = VideoFileSource(tmp_path / "vfr.mkv")
+    frames = list(source.frames())
+    source.close()
+    assert [f.pts for f in frames] == pytest.approx(times, abs=1e-3)
+
+
+def test_a_truncated_mkv_is_still_reported(tmp_path, sample):
+    full = tmp_path / "full.mkv"
+    write_vfr(sample("WolfgangLanger_Pexels.mp4"), full, list(range(0, 6000, 40)))  # 150 frames, 6 s
+    data = full.read_bytes()
+    cut = _write(tmp_path / "cut.mkv", data[: len(data) // 3])
+    source = VideoFileSource(cut)
+    with pytest.raises(SourceError, match=r"ended after \d\.\d s of its 6\.0 s: the file is truncated"):
+        list(source.frames())
+    source.close()

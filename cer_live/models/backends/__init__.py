@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Callable
 
 from ...errors import BackendError
+from ...install import install_hint
 from ..integrity import Verified, VerifiedBytes, VerifiedFile
 from .base import Backend, BackendOptions, ModelSource, TensorSpec
 
@@ -15,7 +16,7 @@ _REGISTRY: dict[str, tuple[str, str, str]] = {
     "onnxruntime": (
         "cer_live.models.backends.onnxruntime",
         "OnnxRuntimeBackend",
-        "pip install onnxruntime (CPU) or 'cer-live[gpu]' (CUDA)",
+        f"pip install onnxruntime (CPU) or {install_hint('gpu')} (CUDA)",
     ),
     "tensorrt": (
         "cer_live.models.backends.tensorrt",
@@ -26,7 +27,7 @@ _REGISTRY: dict[str, tuple[str, str, str]] = {
     "torch": (
         "cer_live.models.backends.torch",
         "TorchBackend",
-        "pip install 'cer-live[train]' (torch and torchvision)",
+        f"{install_hint('train')} (torch and torchvision)",
     ),
 }
 ALIASES = {"ort": "onnxruntime", "trt": "tensorrt"}

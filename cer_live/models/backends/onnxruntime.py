@@ -7,6 +7,7 @@ import logging
 import numpy as np
 
 from ...errors import BackendError
+from ...install import install_hint
 from .base import BackendOptions, ModelSource, TensorSpec, device_index, resolve_precision
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,8 @@ class OnnxRuntimeBackend:
         if self._cuda:
             if "CUDAExecutionProvider" not in ort.get_available_providers():
                 raise BackendError(
-                    "onnxruntime has no CUDA provider here; install the gpu extra "
-                    "(pip install 'cer-live[gpu]') or use --device cpu"
+                    f"onnxruntime has no CUDA provider here; install the gpu extra ({install_hint('gpu')}) "
+                    "or use --device cpu"
                 )
             providers.insert(0, ("CUDAExecutionProvider", {"device_id": self._device_id}))
         model = _model_bytes(source, options)

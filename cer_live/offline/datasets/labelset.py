@@ -7,6 +7,7 @@ CSV's folder; `label` is an ABAW id 0..6 or EMPTY (no class named in the reply: 
 from __future__ import annotations
 
 import csv
+import logging
 from pathlib import Path
 
 from ..errors import DatasetError
@@ -16,6 +17,8 @@ from .items import Item, LabelledSet, add_skip
 CSV_NAME = "labels.csv"
 REQUIRED = ("crop", "label")
 EMPTY = "EMPTY"
+DUPLICATE = "crop listed again, same label (used once)"
+log = logging.getLogger(__name__)
 
 
 def labels_csv(path: Path) -> Path | None:
@@ -32,6 +35,7 @@ def load_labelset(path: Path) -> LabelledSet:
     root = csv_path.parent
     items: list[Item] = []
     skipped: dict[str, int] = {}
+    seen: dict[Path, tuple[int, int]] = {}
     with csv_path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
@@ -52,5 +56,25 @@ def load_labelset(path: Path) -> LabelledSet:
             if not crop.is_file():
                 add_skip(skipped, "crop missing")
                 continue
+            if _seen_before(seen, crop, int(label), csv_path, reader.line_num):
+                add_skip(skipped, DUPLICATE)
+                continue
             items.append(Item(crop, int(label)))
+    if skipped.get(DUPLICATE):
+        log.warning("%s lists %d crop(s) again with the same label; each is used once", csv_path, skipped[DUPLICATE])
     return LabelledSet(f"label set {csv_path}", tuple(items), skipped)
+
+
+def _seen_before(seen: dict[Path, tuple[int, int]], crop: Path, label: int, csv_path: Path, line: int) -> bool:
+    """A crop listed again with its label is a repeat (a borrowed face); with another label, an error."""
+    key = crop.resolve()
+    if key not in seen:
+        seen[key] = (label, line)
+        return False
+    first, first_line = seen[key]
+    if first != label:
+        raise DatasetError(
+            f"{csv_path}:{line}: crop '{crop.name}' is labelled {label} ({COMPOUND_CLASSES[label]}) here but "
+            f"{first} ({COMPOUND_CLASSES[first]}) on line {first_line}; keep one label per crop"
+        )
+    return True

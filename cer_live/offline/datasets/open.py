@@ -7,7 +7,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import cv2
+import numpy as np
 
+from ...sources.quiet import native_stderr_silenced
 from ..errors import DatasetError
 from .folders import load_folders, split_dirs
 from .items import Item, LabelledSet, add_skip
@@ -45,6 +47,12 @@ def open_dataset(path: Path, split: str = "all", fmt: str = "auto", rafdb_map: M
     if fmt == "rafdb":
         data = load_rafdb(path, split, rafdb_map)
     elif fmt == "labels":
+        if split != "all":
+            # train holds out a random share of a label set; scoring all of it under another name would mislead.
+            raise DatasetError(
+                f"'{path}' is a `cer-live label` set: it has no {split} split of its own; drop --split to "
+                "score all of it, or give the held-out crops as their own set"
+            )
         data = load_labelset(path)
     else:
         data = load_folders(path, split)
@@ -56,13 +64,29 @@ def keep_readable(data: LabelledSet, tick: Tick = lambda: None) -> LabelledSet:
     good: list[Item] = []
     skipped = dict(data.skipped)
     for item in data.items:
-        image = cv2.imread(str(item.path), cv2.IMREAD_COLOR)
-        if image is None or image.size == 0:
-            add_skip(skipped, "unreadable image")
-            log.debug("skipping unreadable image %s", item.path)
+        problem = _unreadable(item.path)
+        if problem:
+            add_skip(skipped, problem)
+            log.debug("skipping %s %s", problem, item.path)
         else:
             good.append(item)
         tick()
     if not good:
         raise DatasetError(f"{data.name}: no readable labelled image; check the layout and the files")
     return data.with_items(good, skipped=skipped)
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why an image cannot be used, or None. A JPEG cut short decodes half grey (and libjpeg
+    says 'Premature end of JPEG file' on the console each time it is read): it is left out."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return "unreadable image"
+    with native_stderr_silenced():  # libjpeg's own warnings: the skip count says it
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None
+    if image is None or image.size == 0:
+        return "unreadable image"
+    if data[:2] == b"\xff\xd8" and not data.rstrip(b"\0").endswith(b"\xff\xd9"):
+        return "truncated JPEG"
+    return None

@@ -29,6 +29,7 @@ def read_abaw(path: Path, what: str) -> dict[str, int]:
     if not path.is_file():
         raise EvaluateError(f"{what} file '{path}' does not exist")
     out: dict[str, int] = {}
+    lines: dict[str, int] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv.reader(handle)
         header = next(rows, None)
@@ -37,7 +38,14 @@ def read_abaw(path: Path, what: str) -> dict[str, int]:
         for row in rows:
             if not row or not "".join(row).strip():
                 continue
-            out[_key(row, path, rows.line_num)] = _label(row, path, rows.line_num)
+            key = _key(row, path, rows.line_num)
+            if key in lines:  # which row would count is a guess; the file is wrong
+                raise EvaluateError(
+                    f"{path}:{rows.line_num}: frame '{key[:80]}' is listed twice (first on line {lines[key]}); "
+                    "keep one row per frame"
+                )
+            lines[key] = rows.line_num
+            out[key] = _label(row, path, rows.line_num)
     return out
 
 
@@ -63,6 +71,11 @@ def score_csv(pred_path: Path, labels_path: Path) -> CsvScores:
     scored = [k for k, v in labels.items() if v != UNLABELLED]
     if not scored:
         raise EvaluateError(f"'{labels_path}' has no labelled frame (all -1 or empty)")
+    if not any(k in preds for k in scored):
+        raise EvaluateError(
+            f"no frame of '{pred_path}' is a labelled frame of '{labels_path}' (e.g. '{next(iter(preds), '')[:60]}' "
+            f"vs '{scored[0][:60]}'); give predictions and labels of the same videos, named VIDEO/NNNNN.jpg"
+        )
     y_true = np.array([labels[k] for k in scored])
     y_pred = np.array([preds.get(k, -1) for k in scored])  # a missing prediction is an error
     return CsvScores(

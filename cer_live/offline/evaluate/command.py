@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ...install import install_hint
+from ...validate import Range, check_all
 from ..errors import EvaluateError
 
 # The scoring modules load when the command runs: registering it imports nothing of the runtime.
@@ -36,7 +37,7 @@ def add_parser(subparsers: Any) -> None:
         "--split",
         choices=("all", "train", "val", "test"),
         default=None,
-        help="which part of --data (default: test for RAF-DB, else all)",
+        help="which part of --data (default: test for RAF-DB, else all; a label set has no split)",
     )
     p.add_argument(
         "--format",
@@ -139,8 +140,13 @@ def _pack(args: argparse.Namespace, console: Console) -> tuple[dict, dict[str, A
     from ..runtime import COMPOUND_CLASSES, BackendOptions, load_pack
     from .pack_eval import member_probs, score_pack
 
-    if args.batch < 1 or args.threads < 1:
-        raise EvaluateError("--batch and --threads must be 1 or more")
+    check_all(
+        (
+            ("--batch", args.batch, Range(1, 4096, "crops", integer=True)),
+            ("--threads", args.threads, Range(1, 256, "threads", integer=True)),
+        ),
+        EvaluateError,
+    )
     pack = load_pack(args.pack)
     rafdb = args.format == "rafdb" or (
         args.format == "auto" and args.data.exists() and detect_format(args.data) == "rafdb"

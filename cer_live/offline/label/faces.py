@@ -22,6 +22,7 @@ from ...models.backends import BackendOptions
 from ...models.ensemble import Ensemble
 from ...models.packs import Pack, load_pack
 from ...sources import open_sources
+from ...sources.images import ImageSequenceSource
 from .errors import LabelError
 
 
@@ -54,7 +55,7 @@ def open_inputs(specs: list[str]) -> list[VideoInput]:
         for index, source in enumerate(open_sources(spec, [])):
             if source.live:
                 raise LabelError(f"'{spec}' is a live source; label video files, images or folders of them")
-            found.append((spec, index, source))
+            found.extend(_photos(source) if source.independent and len(source.files) > 1 else [(spec, index, source)])
     seen: dict[str, int] = {}
     inputs = []
     for spec, index, source in found:
@@ -62,6 +63,13 @@ def open_inputs(specs: list[str]) -> list[VideoInput]:
         name = source.name if seen[source.name] == 1 else f"{source.name}-{seen[source.name]}"
         inputs.append(VideoInput(name, source.label, source.expected_frames, spec, index, source))
     return inputs
+
+
+def _photos(folder: Any) -> list[tuple[str, int, Any]]:
+    """A folder of unrelated photos is many pictures, not one video: each is its own input, so that
+    --every and --max-per-video count frames of videos, and crops are named after the photo."""
+    folder.close()
+    return [(str(path), 0, ImageSequenceSource([path], f"{folder.name}/{path.stem}")) for path in folder.files]
 
 
 def frames(video: VideoInput) -> Iterator[tuple[int, np.ndarray]]:

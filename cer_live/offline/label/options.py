@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ...validate import TIMEOUT, Range, check_all
 from .errors import LabelError
 from .parse import RULES
 from .prompts import BUILTIN
@@ -120,36 +121,31 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def check(args: argparse.Namespace) -> None:
     """Every number and combination, before any file is touched."""
-    positive = {
-        "--every": args.every,
-        "--crop-size": args.crop_size,
-        "--threads": args.threads,
-        "--concurrency": args.concurrency,
-        "--max-tokens": args.max_tokens,
-    }
-    for name, value in positive.items():
-        if value < 1:
-            raise LabelError(f"bad {name} {value}; give 1 or more")
-    if args.max_per_video is not None and args.max_per_video < 1:
-        raise LabelError(f"bad --max-per-video {args.max_per_video}; give 1 or more frames")
+    check_all(
+        (
+            ("--every", args.every, Range(1, 100_000, "frames", integer=True)),
+            ("--crop-size", args.crop_size, Range(32, 1024, "pixels", integer=True)),
+            ("--det-size", args.det_size, Range(64, 4096, "pixels (the long side)", integer=True)),
+            ("--threads", args.threads, Range(1, 256, "threads", integer=True)),
+            ("--concurrency", args.concurrency, Range(1, 256, "requests", integer=True)),
+            ("--max-tokens", args.max_tokens, Range(1, 8192, "tokens", integer=True)),
+            ("--max-per-video", args.max_per_video, Range(1, 10_000_000, "frames", integer=True)),
+            ("--borrow-within", args.borrow_within, Range(0, 100_000, "frames (0 = off)", integer=True)),
+            ("--fill-within", args.fill_within, Range(0, 100_000, "frames (0 = off)", integer=True)),
+            ("--max-retries", args.max_retries, Range(0, 100, "retries", integer=True)),
+            ("--rate", args.rate, Range(0, 100_000, "requests per minute", low_open=True)),
+            ("--timeout", args.timeout, TIMEOUT),
+            ("--poll", args.poll, Range(0, 86_400, "seconds")),
+            ("--batch-max-requests", args.batch_max_requests, Range(1, 100_000, "requests", integer=True)),
+            ("--max-cost", args.max_cost, Range(0, 1_000_000, "US dollars")),
+            ("--crop-scale", args.crop_scale, Range(0.5, 2.0)),
+            ("--crop-shift-y", args.crop_shift_y, Range(-0.5, 0.5)),
+        ),
+        LabelError,
+    )
     if args.select == "uncertain" and args.max_per_video is None:
         raise LabelError("--select uncertain ranks frames for --max-per-video N; give --max-per-video")
-    for name, value in (
-        ("--borrow-within", args.borrow_within),
-        ("--fill-within", args.fill_within),
-        ("--max-retries", args.max_retries),
-    ):
-        if value < 0:
-            raise LabelError(f"bad {name} {value}; give 0 or more")
-    if args.rate <= 0 or args.timeout <= 0 or args.poll < 0:
-        raise LabelError("--rate and --timeout must be > 0 and --poll >= 0")
-    if not 1 <= args.batch_max_requests <= 100_000:
-        raise LabelError(f"bad --batch-max-requests {args.batch_max_requests}; a batch holds 1 to 100000 requests")
-    if args.max_cost is not None and args.max_cost < 0:
-        raise LabelError(f"bad --max-cost {args.max_cost}; give US dollars >= 0")
     if (args.no_wait or args.cancel_batches) and not args.batch:
         raise LabelError("--no-wait and --cancel-batches belong to --batch; add --batch")
     if not args.model.strip():
         raise LabelError("--model is empty; give a Claude model id such as claude-sonnet-4-5")
-    if not 0.5 <= args.crop_scale <= 2.0 or abs(args.crop_shift_y) > 0.5:
-        raise LabelError("--crop-scale must be in [0.5, 2] and --crop-shift-y in [-0.5, 0.5]")

@@ -9,6 +9,7 @@ from typing import Any
 
 import tomllib
 
+from ...validate import Range, check_all
 from ..errors import TrainError
 
 REFERENCE_ORDER = ("mobilenet_v2", "resnet152", "densenet121", "resnet18", "densenet201")
@@ -119,22 +120,45 @@ def load_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise TrainError(f"config file '{path}' does not exist") from None
+    except IsADirectoryError:
+        raise TrainError(f"config file '{path}' is a folder; give a TOML file") from None
+    except UnicodeDecodeError as exc:
+        raise TrainError(
+            f"config file '{path}' is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8 TOML"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise TrainError(f"config file '{path}' is not valid TOML ({exc})") from None
 
 
 def validate(config: TrainConfig) -> TrainConfig:
+    aug = config.augment
+    check_all(
+        (
+            ("epochs", config.epochs, Range(1, 100_000, "epochs", integer=True)),
+            ("batch_size", config.batch_size, Range(2, 65_536, "images (BatchNorm needs two)", integer=True)),
+            ("lr", config.lr, Range(0, 10, low_open=True)),
+            ("weight_decay", config.weight_decay, Range(0, 10)),
+            ("size", config.size, Range(32, 1024, "pixels", integer=True)),
+            ("val_fraction", config.val_fraction, Range(0, 1, low_open=True)),
+            ("tau", config.tau, Range(0, 100)),
+            ("dice_weight", config.dice_weight, Range(0, 100)),
+            ("seed", config.seed, Range(0, 2**32 - 1, integer=True)),
+            ("workers", config.workers, Range(0, 256, "processes", integer=True)),
+            ("threads", config.threads, Range(0, 1024, "threads (0 = torch's choice)", integer=True)),
+            ("augment.rotation", aug.rotation, Range(0, 180, "degrees")),
+            *(("mean", v, Range(-10, 10)) for v in config.mean),
+            *(("std", v, Range(0, 10, low_open=True)) for v in config.std),
+            *(("augment.scale", v, Range(0, 1, low_open=True)) for v in aug.scale),
+            *(("augment.jitter", v, Range(0, 10)) for v in aug.jitter),
+        ),
+        TrainError,
+        "bad config",
+    )
     checks = [
-        (config.epochs >= 1, "epochs must be 1 or more"),
-        (config.batch_size >= 2, "batch_size must be 2 or more (BatchNorm needs two images)"),
-        (config.lr > 0, "lr must be > 0"),
-        (32 <= config.size <= 1024, "size must be between 32 and 1024 pixels"),
-        (0.0 < config.val_fraction < 1.0, "val_fraction must be between 0 and 1"),
+        (config.val_fraction < 1.0, "val_fraction must be between 0 and 1"),
         (config.colour in ("bgr", "rgb"), "colour must be bgr or rgb"),
-        (all(s > 0 for s in config.std), "std must be > 0"),
-        (config.workers >= 0 and config.threads >= 0, "workers and threads must be 0 or more"),
         (len(config.archs) == len(set(config.archs)) and config.archs, "archs must name each architecture once"),
-        (0 < config.augment.scale[0] <= config.augment.scale[1] <= 1, "augment.scale must be 0 < low <= high <= 1"),
+        (aug.scale[0] <= aug.scale[1], "augment.scale must be 0 < low <= high <= 1"),
     ]
     for ok, problem in checks:
         if not ok:

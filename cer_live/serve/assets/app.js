@@ -44,6 +44,25 @@ function render(source) {
     el("span", "", `#${t.track} ${t.label} ${t.p.toFixed(2)}${t.held ? " (held)" : ""}`)));
 }
 
+// A finished run keeps its page: each tile's last picture is frozen before the server goes away.
+function freeze(tile) {
+  if (tile.frozen || !tile.img.naturalWidth) return;
+  const canvas = el("canvas");
+  canvas.width = tile.img.naturalWidth;
+  canvas.height = tile.img.naturalHeight;
+  try {
+    canvas.getContext("2d").drawImage(tile.img, 0, 0);
+    tile.img.replaceWith(canvas);
+    tile.frozen = true;
+  } catch (error) { /* no frame decoded yet: leave the picture as it is */ }
+}
+
+function finish(message) {
+  tiles.forEach(freeze);
+  clearInterval(timer);
+  document.getElementById("summary").textContent = message;
+}
+
 async function refresh() {
   try {
     const response = await fetch(withToken("api/status"), { cache: "no-store" });
@@ -51,10 +70,14 @@ async function refresh() {
     const status = await response.json();
     status.sources.forEach(render);
     document.getElementById("summary").textContent = `${status.sources.length} source(s) · ${new Date().toLocaleTimeString()}`;
+    if (status.sources.length && status.sources.every((s) => s.status === "ended")) {
+      finish(`every source has ended (${new Date().toLocaleTimeString()}); the last pictures stay on this page`);
+    }
   } catch (error) {
-    document.getElementById("summary").textContent = `preview unreachable (${error.message})`;
+    if (tiles.size) finish(`the run has ended or stopped (${error.message}); the last pictures stay on this page`);
+    else document.getElementById("summary").textContent = `preview unreachable (${error.message})`;
   }
 }
 
 refresh();
-setInterval(refresh, 1000);
+const timer = setInterval(refresh, 1000);

@@ -6,6 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
+from cer_live.offline.datasets.open import open_dataset
+from cer_live.offline.errors import DatasetError, EvaluateError
+from cer_live.offline.evaluate.abaw_csv import score_csv
 from cer_live.sinks.abaw_csv import HEADER
 from tests.helpers import cli
 
@@ -67,3 +70,35 @@ def test_outputs_are_never_overwritten_and_bad_csv_is_one_line(csvs):
     assert done.code == 2 and "bad.csv:2" in done.stderr and "Traceback" not in done.stderr
     done = cli("evaluate", str(root / "pred.csv"))
     assert done.code == 2 and "PRED.csv LABELS.csv" in done.stderr
+
+
+def test_predictions_that_match_no_labelled_frame_are_an_error_not_a_zero(csvs):
+    root, _, _ = csvs
+    _write(root / "other.csv", [("77/00001.jpg", 1), ("77/00002.jpg", 2)])
+    done = cli("evaluate", str(root / "other.csv"), str(root / "labels.csv"))
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.code == 2 and len(lines) == 1 and "no frame of" in lines[0] and "'77/00001.jpg'" in lines[0]
+    assert "macro F1" not in done.stdout
+
+
+def test_a_frame_predicted_twice_is_an_error_naming_the_frame(csvs):
+    root, _, _ = csvs
+    rows = (root / "pred.csv").read_text(encoding="utf-8").splitlines()
+    (root / "twice.csv").write_text("\n".join([*rows, rows[3].split(",")[0] + ",6"]) + "\n", encoding="utf-8")
+    with pytest.raises(EvaluateError, match=rf"twice.csv:{len(rows) + 1}: frame '00/00002.jpg' is listed twice"):
+        score_csv(root / "twice.csv", root / "labels.csv")
+
+
+def test_split_on_a_label_set_is_refused_not_ignored(tmp_path):
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "labels.csv").write_text("crop,label\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="has no val split of its own; drop --split"):
+        open_dataset(tmp_path / "set", "val")
+    done = cli("evaluate", "--pack", "default", "--data", str(tmp_path / "set"), "--split", "train")
+    assert done.code == 2 and "has no train split of its own" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_bad_batch_is_one_line_before_any_work(tmp_path):
+    done = cli("evaluate", "--pack", "default", "--data", str(tmp_path), "--batch", "0")
+    assert done.code == 2 and "bad --batch 0; give a whole number of crops" in done.stderr
+    assert done.stderr.count("\n") == 1

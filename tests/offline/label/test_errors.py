@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from cer_live.install import install_hint
 
 from .conftest import KEY, assert_key_absent, env_for, run_label
@@ -87,3 +89,19 @@ def test_the_key_is_redacted_before_an_error_is_cut_short():
     finally:
         REDACTOR.secret = ""
     assert KEY[:8] not in text and text.endswith("***")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--max-cost", "nan", "bad --max-cost nan; give a finite number of US dollars"),
+        ("--rate", "inf", "bad --rate inf; give a finite number of requests per minute, more than 0"),
+        ("--timeout", "nan", "bad --timeout nan; give a finite number of seconds"),
+        ("--det-size", "0", "bad --det-size 0; give a whole number of pixels (the long side), at least 64"),
+        ("--crop-size", "100000", "bad --crop-size 100000; give a whole number of pixels, at least 32 and at most"),
+    ],
+)
+def test_bad_numbers_fail_in_one_line_before_any_output(sample, tmp_path, option, value, message):
+    r = run_label(str(sample("single_face.jpg")), "--out", str(tmp_path / "o"), option, value, env=env_for(None))
+    assert r.code == 2 and message in _one_error_line(r.stderr)
+    assert not (tmp_path / "o").exists()

@@ -175,3 +175,17 @@ def test_select_uncertain_ranks_with_the_pack(video, tmp_path):
     crops = sorted((tmp_path / "crops" / "WolfgangLanger_Pexels").glob("*.jpg"))
     assert len(crops) == 5 and "5 request(s)" in r.stdout
     assert all(int(p.stem) % 12 == 0 for p in crops)
+
+
+def test_a_photo_folder_is_labelled_as_independent_pictures(sample, tmp_path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    names = ("single_face.jpg", "0-f1-su-ph.jpg", "45-m7-di-ph.jpg")
+    for name in names:
+        (photos / name).write_bytes(sample(name).read_bytes())
+    out = tmp_path / "out"
+    r = run_label(str(photos), "--out", str(out), "--every", "5", "--dry-run", env=env_for(None, key=None))
+    assert r.code == 0, r.stderr
+    # --every counts frames of a video: each photo is its own picture, and its crop is named after it
+    crops = sorted(p.relative_to(out / "crops").as_posix() for p in (out / "crops").rglob("*.jpg"))
+    assert crops == sorted(f"photos/{name[:-4]}/000000.jpg" for name in names)

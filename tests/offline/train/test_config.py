@@ -39,7 +39,11 @@ def test_toml_then_overrides_and_the_saved_toml_reads_back(tmp_path):
     [
         ({"lr_rate": 1}, "unknown config key"),
         ({"epochs": "ten"}, "bad config value for 'epochs'"),
-        ({"size": 8}, "size must be between"),
+        ({"size": 8}, "bad config: bad size 8; give a whole number of pixels, at least 32 and at most 1024"),
+        ({"lr": float("inf")}, "bad lr inf; give a finite number, more than 0"),
+        ({"lr": float("nan")}, "bad lr nan"),
+        ({"val_fraction": 1.0}, "val_fraction must be between 0 and 1"),
+        ({"augment": {"rotation": float("nan")}}, "bad augment.rotation nan; give a finite number of degrees"),
         ({"augment": {"spin": 1}}, "unknown key"),
     ],
 )
@@ -66,3 +70,26 @@ def test_a_missing_torch_is_one_line_naming_the_extra(tmp_path):
     assert done.returncode == 2, done.stderr
     assert install_hint("train") in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert cli("train", "--help").code == 0
+
+
+def test_a_config_file_that_is_not_utf8_is_one_line(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes("lr = 1e-3  # r\u00e9glage\n".encode("latin-1"))
+    with pytest.raises(TrainError, match="is not UTF-8 text .*save it as UTF-8") as caught:
+        load_toml(path)
+    assert "\n" not in str(caught.value)
+    done = cli("train", "x", "--config", str(path), "--out", str(tmp_path / "o"))
+    assert done.code == 2 and "is not UTF-8 text" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("state", [b"", b"PK\x03\x04 cut short", b"not a torch save at all"])
+def test_a_damaged_resume_state_is_reported_before_the_dataset_scan(tmp_path, state):
+    pytest.importorskip("torch")
+    out = tmp_path / "run"
+    out.mkdir()
+    # The data path does not exist: a scan before the state check would report that instead.
+    (out / "config.toml").write_text(to_toml(from_mapping({"data": str(tmp_path / "no-such-data")})))
+    (out / "last.state").write_bytes(state)
+    done = cli("train", "--out", str(out), "--resume")
+    assert done.code == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "last.state' (damaged" in done.stderr and "no-such-data" not in done.stderr
