@@ -7,8 +7,8 @@ import pytest
 
 from cer_live.export.calibration import collect
 from cer_live.models.packs import load_pack
-from tests.helpers import cli, read_jsonl
 from cer_live.offline.example import tiny_toml
+from tests.helpers import cli, read_jsonl
 from tests.offline.conftest import faces64, label_set  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.torch, pytest.mark.slow]
