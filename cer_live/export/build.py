@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import json
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from .. import PRODUCER
 from ..classes import COMPOUND_CLASSES
 from ..errors import ExportError
 from ..faces.templates import ARCFACE_TEMPLATE, loosen
-from ..models.packs import FORMAT, MANIFEST, find_pack, load_pack, sha256
+from ..models.packs import FORMAT, MANIFEST, find_pack, sha256
 from ..models.preprocess import to_tensor
 from .checkpoints import Checkpoint, to_module
 from .faces import collect_faces, default_sources
@@ -27,6 +26,7 @@ from .fused import fuse_members
 from .onnx_export import INPUT, OPSET, to_fp16, to_onnx
 from .parity import MIN_FACES, check_member, float64_probs, onnx_probs, torch_probs
 from .random_init import random_member
+from .staging import publish, staged
 
 # The reference recipe's preprocessing. The means are highest in the last channel, as skin
 # is in red, so they are read as BGR (the order OpenCV decodes), not RGB.
@@ -113,11 +113,8 @@ def export_pack(
         raise ExportError(f"'{target}' exists; choose another --name or pass --force to replace it")
     progress("finding and aligning faces for the parity check")
     tensors = face_tensors(options)
-    options.out_root.mkdir(parents=True, exist_ok=True)
-    staging = options.out_root / f".{options.name}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
+    with staged(options.out_root, options.name) as staging:
+        staging.mkdir()
         entries, parity, fp32_models = [], {}, []
         for member in members:
             progress(f"{member.name}: building ({member.arch})")
@@ -162,13 +159,7 @@ def export_pack(
                 "members": names,
                 "input": INPUT,
             }
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        load_pack(str(staging))  # the runtime's own validation, before the pack is visible
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        publish(staging, manifest, target)
     return ExportResult(path=target, parity=parity)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from ..models.packs import MANIFEST, MemberSpec, Pack, load_pack, sha256
 from .agreement import Agreement, compare, compound_probs, fused
 from .calibration import HELD_OUT_EVERY, FaceSets, collect
 from .quantize import method, quantize
+from .staging import publish, staged
 
 Progress = Callable[[str], None]
 
@@ -120,10 +120,7 @@ def quantize_pack(options: QuantizeOptions, progress: Progress = lambda _: None)
     sets = collect(pack, list(options.calibration), options.faces)
     if set(sets.calibration.ids) & set(sets.held_out.ids):
         raise QuantizeError("internal: held-out faces overlap the calibration faces")  # by construction never
-    options.out_root.mkdir(parents=True, exist_ok=True)
-    staging = options.out_root / f".{options.name}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
+    with staged(options.out_root, options.name) as staging:
         _link_tree(pack.path, staging)
         manifest = copy.deepcopy(pack.manifest)
         results, p32s, p8s = [], [], []
@@ -140,11 +137,7 @@ def quantize_pack(options: QuantizeOptions, progress: Progress = lambda _: None)
         weights = [spec.weight for spec in pack.members]
         whole = compare(fused(p32s, pack.fusion, weights), fused(p8s, pack.fusion, weights))
         manifest.update(_header(pack, options, sets, whole))
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        load_pack(str(staging))  # the runtime's own validation, before the pack is visible
-        staging.rename(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        publish(staging, manifest, target)
     return QuantizeResult(target, tuple(results), whole, len(sets.calibration.ids), len(sets.held_out.ids))
 
 

@@ -26,6 +26,7 @@ from ..models.packs import FORMAT, MANIFEST, Pack, find_pack, load_pack, sha256
 from ..models.preprocess import to_tensor
 from .class_text import ClassSet, read_class_set
 from .faces import collect_faces, default_sources
+from .staging import publish, staged
 from .text_parity import check_text_member
 
 COLOUR = "rgb"  # CLIP was trained on RGB images
@@ -217,10 +218,7 @@ def _manifest(options: TextClassOptions, base: Pack | None, fusion: str, entry: 
 
 def _write_pack(options: TextClassOptions, base: Pack | None, fusion: str, entry: dict, onnx_bytes: bytes) -> Path:
     target = options.out_root / options.name
-    options.out_root.mkdir(parents=True, exist_ok=True)
-    staging = options.out_root / f".{options.name}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
+    with staged(options.out_root, options.name) as staging:
         if base is not None:
             shutil.copytree(base.path, staging, ignore=shutil.ignore_patterns(MANIFEST))
         else:
@@ -231,11 +229,5 @@ def _write_pack(options: TextClassOptions, base: Pack | None, fusion: str, entry
         (staging / file).write_bytes(onnx_bytes)
         entry.update(file=file, sha256=sha256(onnx_bytes))
         manifest = _manifest(options, base, fusion, entry)
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        load_pack(str(staging))  # the runtime's own validation, before the pack is visible
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        publish(staging, manifest, target)
     return target
