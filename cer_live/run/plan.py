@@ -48,6 +48,7 @@ class SourceSpec:
     images: str = "auto"  # the --images mode asked for
     image_mode: str | None = None  # for images: 'sequence' or 'independent', as planned
     image_why: str = ""
+    from_folder: bool = False  # images read from a folder: their pictures go to OUT/NAME/, even one
 
     def open(self) -> FrameSource:
         """The source, opened (and checked) again; its reader closes it when it is done."""
@@ -57,7 +58,7 @@ class SourceSpec:
         elif self.kind == "video":
             source = VideoFileSource(Path(self.target), self.name)
         else:
-            source = ImageSequenceSource(list(self.files), self.name, self.images)
+            source = ImageSequenceSource(list(self.files), self.name, self.images, from_folder=self.from_folder)
         source.name = self.name
         return source
 
@@ -124,5 +125,12 @@ def _describe(source: FrameSource, policy: str | None, stream: StreamOptions, im
     if isinstance(source, VideoFileSource):
         return SourceSpec("video", str(source.path), **common)
     if isinstance(source, ImageSequenceSource):
-        return SourceSpec("images", source.label, image_mode=source.mode, image_why=source.why, **common)
+        return SourceSpec(
+            "images",
+            source.label,
+            image_mode=source.mode,
+            image_why=source.why,
+            from_folder=source.from_folder,
+            **common,
+        )
     raise CerLiveError(f"cannot plan a source of type {type(source).__name__}")

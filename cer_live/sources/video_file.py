@@ -37,6 +37,10 @@ class VideoFileSource:
             raise SourceError(f"'{path}' is not a regular file; give a video file")
         if path.stat().st_size == 0:
             raise SourceError(f"'{path}' is empty (0 bytes); give a video with at least one frame")
+        # OpenCV's count is duration x rate where the container has no count (MKV, WebM): fine for a
+        # progress bar, wrong for a variable-rate file, so the truncation check uses the container's own.
+        # Read before OpenCV opens the file, so that a source never holds the file open twice.
+        self._length = container_length(path)
         with native_stderr_silenced():
             cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
             ok = cap.isOpened()
@@ -54,9 +58,6 @@ class VideoFileSource:
         self._last_pts = -1.0
         self._first_pts = self._pts()
         count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
-        # OpenCV's count is duration x rate where the container has no count (MKV, WebM): fine for a
-        # progress bar, wrong for a variable-rate file, so the truncation check uses the container's own.
-        self._length = container_length(path)
         self.expected_frames = self._length.frames or (count if count > 0 else None)
         self._warnings: list[str] = []
 

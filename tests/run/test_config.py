@@ -66,6 +66,6 @@ def test_the_det_size_default_is_documented_as_it_is_recorded():
     config = RunConfig(sources=("clip.mp4",))
     assert config.settings("p", 320, "majority", "auto")["det_size"] == "frame"
     assert config.settings("p", 320, "majority", "full")["det_size"] == 320
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    row = next(line for line in readme.splitlines() if line.startswith("| `--det-size N`"))
+    reference = (Path(__file__).parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    row = next(line for line in reference.splitlines() if line.startswith("| `--det-size N`"))
     assert '"det_size": "frame"' in row and "320 with `--detect full`" in row
