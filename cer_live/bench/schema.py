@@ -82,6 +82,31 @@ _PIPELINE_POINT = {
     },
 }
 
+_PRECISION = {
+    "type": "object",
+    "required": ["status", "note", "members"],
+    "properties": {
+        "status": _STATUS,
+        "note": {"type": "string"},
+        "members": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["member", "fp32_ms_per_face", "int8_ms_per_face", "int8_speedup", "agreement"],
+                "properties": {
+                    "member": {"type": "string"},
+                    "fp32_ms_per_face": {"$ref": "#/$defs/summary"},
+                    "int8_ms_per_face": {"$ref": "#/$defs/summary"},
+                    "int8_speedup": _NUM_OR_NULL,
+                    "agreement": {"type": ["object", "null"]},
+                },
+            },
+        },
+        "rss_growth_on_load_mb": {"type": "object", "additionalProperties": _NUM_OR_NULL},
+        "rss_mb_with_both_loaded": _NUM_OR_NULL,
+    },
+}
+
 _MACHINE = {
     "type": "object",
     "required": ["label", "cpu_model", "cores", "arch", "platform", "python", "gpu", "libraries"],
@@ -176,5 +201,6 @@ SCHEMA: dict[str, Any] = {
             "properties": {"fps_by_faces": {"type": "object", "additionalProperties": _NUM}},
         },
         "plots": {"type": "array", "items": {"type": "string"}},
+        "precision": _PRECISION,  # added without a version bump: optional, older reports lack it
     },
 }

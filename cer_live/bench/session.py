@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .. import PRODUCER, samples
-from . import endtoend, gpu, live, machine, media, runtime, stages, sweeps
+from . import endtoend, gpu, live, machine, media, precision, runtime, stages, sweeps
 from .config import BenchConfig
 
 
@@ -31,6 +31,9 @@ def _config(cfg: BenchConfig, pack: runtime.Pack, video: Path, analyser: runtime
         "pack": pack.name,
         "members": [m.name for m in pack.members],
         "fusion": pack.fusion,
+        # What the stages, end-to-end and sweep rows ran in ('auto' resolved: INT8 on the CPU where
+        # the pack has it); the precision section times fp32 and INT8 side by side.
+        "precision": sorted({m["precision"] for m in analyser.member_identity or []}),
         "det_size": analyser.detector.config.input_long_side,
         "source": cfg.source,
         "video": video.name,
@@ -99,6 +102,9 @@ def measure(cfg: BenchConfig, pack: runtime.Pack, console: Console) -> dict[str,
                     analyser, crops, cfg, scratch, _ticker(progress, "resolution", len(cfg.resolutions))
                 ),
             }
+            parts["precision"] = precision.measure(
+                analyser.ensemble, crops, cfg, _ticker(progress, "fp32 vs int8", cfg.repeats)
+            )
             tick = _ticker(progress, "live RTSP", 1)
             parts["live"] = _live(cfg, analyser, scratch)
             tick()

@@ -75,6 +75,47 @@ def batch_table(report: dict[str, Any]) -> Table:
     return table
 
 
+def precision_table(report: dict[str, Any]) -> Table | str:
+    """INT8 against fp32 per member; a line saying why not when the pack has no INT8 members."""
+    section = report.get("precision") or {"status": "absent", "note": "not measured", "members": []}
+    if section["status"] != "measured":
+        return f"INT8 vs fp32: {section['status']}: {section['note']}"
+    growth = section.get("rss_growth_on_load_mb") or {}
+    table = Table(
+        title=f"Members in fp32 and INT8 on the CPU (batches of {section['batch']}, calls alternating, same run); "
+        f"RSS growth on load: fp32 {_f(growth.get('fp32'), 0)} MB, int8 {_f(growth.get('int8'), 0)} MB",
+        title_justify="left",
+    )
+    for column in ("member", "fp32 ms/face p50", "int8 ms/face p50", "int8 speed-up", "top-1 agreement", "max |dp|"):
+        table.add_column(column, justify="left" if column == "member" else "right")
+    rows = [*section["members"]]
+    fused = section.get("fused_agreement") or {}
+    total = section.get("members_sum_ms_per_face") or {}
+    for row in rows:
+        a = row["agreement"] or {}
+        table.add_row(
+            row["member"],
+            _f(row["fp32_ms_per_face"]["p50"]),
+            _f(row["int8_ms_per_face"]["p50"]),
+            f"{_f(row['int8_speedup'])}x",
+            _pct(a.get("top1_agreement")),
+            _f(a.get("max_abs_delta_p"), 3),
+        )
+    table.add_row(
+        "all members (fused label)",
+        _f(total.get("fp32")),
+        _f(total.get("int8")),
+        f"{_f(total.get('int8_speedup'))}x",
+        _pct(fused.get("top1_agreement")),
+        _f(fused.get("max_abs_delta_p"), 3),
+    )
+    return table
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
 def pipeline_table(title: str, rows: list[dict[str, Any]], key: str) -> Table:
     table = Table(title=title, title_justify="left")
     one = next((r["fps_median"] for r in rows if r.get("faces") == 1), None) if key == "faces" else None
@@ -108,6 +149,7 @@ def show(report: dict[str, Any], console: Console) -> None:
     console.print(stages_table(report))
     console.print(end_to_end_table(report))
     console.print(batch_table(report))
+    console.print(precision_table(report), highlight=False)
     console.print(pipeline_table("End-to-end fps against faces per frame", report["sweeps"]["faces"], "faces"))
     console.print(pipeline_table("End-to-end fps against resolution", report["sweeps"]["resolution"], "resolution"))
     live = report["live"]

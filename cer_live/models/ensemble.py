@@ -45,6 +45,9 @@ class Member:
     def __init__(self, spec: MemberSpec, backend: str, options: BackendOptions) -> None:
         self.spec = spec
         self.engine = backends.create(backend, spec.source, options)
+        # What ran, as the backend settled it ('auto' resolved, the variant file it read).
+        self.precision: str = getattr(self.engine, "precision", options.precision)
+        self.sha256: str = getattr(self.engine, "model_sha256", spec.sha256)
         if spec.output_kind == "basic_probabilities":
             self._head = BasicHead(spec.basic_output or BasicOutput(spec.classes))
             self._compose = composition_matrix(BASIC_CLASSES).T  # built once, not per frame
@@ -54,6 +57,11 @@ class Member:
             self._basic = np.array(
                 [spec.basic_classes.index(c) if c in spec.basic_classes else -1 for c in BASIC_CLASSES]
             )
+
+    @property
+    def identity(self) -> dict[str, str]:
+        """The member as it ran, for the outputs' headers."""
+        return {"name": self.spec.name, "precision": self.precision, "sha256": self.sha256}
 
     def run(self, tensor: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         compound, basic, _, _ = self.outputs(tensor)
@@ -111,6 +119,11 @@ class Ensemble:
         self.members = [Member(spec, backend, options) for spec in pack.members]
         self.weights = np.array([m.spec.weight for m in self.members])
         self.preprocessor = Preprocessor([m.spec for m in self.members])
+
+    @property
+    def identity(self) -> list[dict[str, str]]:
+        """Every member as it ran (precision and the sha256 of the file it ran from)."""
+        return [m.identity for m in self.members]
 
     def score(
         self, image: np.ndarray, detections: tuple[Detection, ...]

@@ -105,6 +105,11 @@ class Analyser:
         """The front end that ran and its models' hashes, for the outputs' headers."""
         return identity(self.detector)
 
+    @property
+    def member_identity(self) -> list[dict[str, str]] | None:
+        """The members as they ran here; None when a cluster's shared ensemble scores the faces."""
+        return self.ensemble.identity if self.ensemble is not None else None
+
     def close(self) -> None:
         if self.ensemble is not None:
             self.ensemble.close()

@@ -69,6 +69,7 @@ class _Opened:
     plan: OutputPlan | None
     preview: Any = None  # the browser preview's server, when --serve
     detector: dict[str, Any] | None = None  # the front end that runs and its models' hashes
+    members: list[dict[str, str]] | None = None  # each member's precision and file hash, as run
 
 
 class Run:
@@ -94,6 +95,7 @@ class Run:
             opened = self._open()
             analyser = self._analyser(opened.pack)
             opened.detector = analyser.detector_identity
+            opened.members = analyser.member_identity
             try:
                 if stopping.requested:  # Ctrl-C while the models loaded: stop before writing anything
                     raise KeyboardInterrupt
@@ -101,6 +103,7 @@ class Run:
                 settings = self.config.settings(
                     opened.pack.name, analyser.detector.config.input_long_side, opened.pack.fusion, faces.detect.mode
                 )
+                settings = ran_precision(settings, opened.members)
                 opened.preview = self._preview(opened)  # binds its port before any output is written
                 if opened.plan is not None:
                     prepare_out_dir(opened.plan.out_dir)
@@ -200,7 +203,10 @@ class Run:
         """A source's sinks and face state, made once every check has passed (so errors stand alone)."""
         stem, spec = opened.stems[i], opened.specs[i]
         sinks = self._sinks(
-            opened, stem, source, source_header(opened.pack, source, settings, started, spec, opened.detector)
+            opened,
+            stem,
+            source,
+            source_header(opened.pack, source, settings, started, spec, opened.detector, opened.members),
         )
         if self.progress is not None:
             self.progress.source_started(stem, source.expected_frames)
@@ -293,8 +299,12 @@ def source_header(
     started: str,
     spec: SourceSpec,
     detector: dict[str, Any] | None,
+    members: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The first record of a source's JSONL: what made it, from what, with which models."""
+    """The first record of a source's JSONL: what made it, from what, with which models.
+
+    `members`: each member's precision and the sha256 of the file that ran (an INT8 or FP16
+    variant); without it, the pack's FP32 hashes."""
     models = (detector or {}).get("models") or [{"sha256": pack.detector.sha256}]
     return {
         "producer": PRODUCER,
@@ -305,13 +315,22 @@ def source_header(
         "pack": pack.name,
         "detector": detector,
         "detector_sha256": models[0]["sha256"],
-        "members": [{"name": m.name, "sha256": m.sha256} for m in pack.members],
+        "members": members or [{"name": m.name, "sha256": m.sha256} for m in pack.members],
         "compound_classes": list(COMPOUND_CLASSES),
         "basic_classes": list(BASIC_CLASSES),
         "settings": settings,
         "source_settings": spec.settings(),
         **({"images": spec.image_mode} if spec.image_mode else {}),
     }
+
+
+def ran_precision(settings: dict[str, Any], members: list[dict[str, str]] | None) -> dict[str, Any]:
+    """Settings with the precision that ran ('auto' resolved; 'mixed' when members differ,
+    each member's own is in the header) and the one that was asked for."""
+    ran = sorted({m["precision"] for m in members or []})
+    if not ran:
+        return settings
+    return {**settings, "precision": ran[0] if len(ran) == 1 else "mixed", "precision_asked": settings["precision"]}
 
 
 __all__ = ["Progress", "Run", "RunConfig", "RunSummary"]

@@ -65,6 +65,10 @@ def test_report_validates_against_its_schema(two_runs):
     assert [row["faces"] for row in report["sweeps"]["faces"]] == [1, 2]
     # The tiled faces are real faces: the pipeline finds every one of them.
     assert [row["faces_found_per_frame"] for row in report["sweeps"]["faces"]] == [1.0, 2.0]
+    # The default pack has no INT8 members: the report says how to get them, with no rows.
+    precision = report["precision"]
+    assert precision["status"] == "absent" and precision["members"] == []
+    assert "packs quantize default" in precision["note"]
 
 
 def test_plots_are_non_empty_pngs(two_runs):

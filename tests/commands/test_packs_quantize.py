@@ -40,16 +40,36 @@ def test_the_quantized_pack_records_method_calibration_and_agreement(int8_defaul
     assert (path / member["int8"]["file"]).stat().st_size < (path / member["file"]).stat().st_size
 
 
-def test_run_with_precision_int8_writes_labelled_rows(int8_default, sample, tmp_path):
+@pytest.mark.parametrize("precision", ["int8", "auto"])
+def test_run_records_the_int8_files_and_precision_that_ran(int8_default, sample, tmp_path, precision):
     path, _ = int8_default
     done = cli(
-        "run", str(sample("multi_face.jpg")), "--pack", str(path), "--precision", "int8",
+        "run", str(sample("multi_face.jpg")), "--pack", str(path), "--precision", precision,
         "--out", str(tmp_path / "o"), "--no-video",
     )  # fmt: skip
     assert done.code == 0, done.stderr[-2000:]
-    rows = [r for r in read_jsonl(tmp_path / "o" / "multi_face.jsonl") if r["type"] == "face"]
+    records = read_jsonl(tmp_path / "o" / "multi_face.jsonl")
+    rows = [r for r in records if r["type"] == "face"]
     assert len(rows) >= 3 and all(r["label"] for r in rows)
-    assert json.loads((tmp_path / "o" / "summary.json").read_text())["settings"]["precision"] == "int8"
+    manifest = json.loads((path / "pack.json").read_text())["members"][0]
+    header = records[0]
+    assert header["members"] == [{"name": manifest["name"], "precision": "int8", "sha256": manifest["int8"]["sha256"]}]
+    assert manifest["int8"]["sha256"] != manifest["sha256"]
+    settings = json.loads((tmp_path / "o" / "summary.json").read_text())["settings"]
+    assert settings["precision"] == "int8" and settings["precision_asked"] == precision
+    assert header["settings"] == settings
+
+
+def test_run_in_fp32_records_the_fp32_file(int8_default, sample, tmp_path):
+    path, _ = int8_default
+    done = cli(
+        "run", str(sample("single_face.jpg")), "--pack", str(path), "--precision", "fp32",
+        "--out", str(tmp_path / "o"), "--no-video",
+    )  # fmt: skip
+    assert done.code == 0, done.stderr[-2000:]
+    manifest = json.loads((path / "pack.json").read_text())["members"][0]
+    header = read_jsonl(tmp_path / "o" / "single_face.jsonl")[0]
+    assert header["members"][0]["sha256"] == manifest["sha256"] and header["members"][0]["precision"] == "fp32"
 
 
 def test_precision_int8_on_a_pack_without_int8_members_is_one_line(sample, tmp_path):

@@ -8,6 +8,7 @@ import numpy as np
 
 from ...errors import BackendError
 from ...install import install_hint
+from ..integrity import Verified
 from .base import BackendOptions, ModelSource, TensorSpec, device_index, resolve_precision
 
 log = logging.getLogger(__name__)
@@ -27,23 +28,24 @@ def _lean_memory(so: object, options: BackendOptions) -> None:
         so.enable_cpu_mem_arena = False  # type: ignore[attr-defined]
 
 
-def _model_bytes(source: ModelSource, options: BackendOptions) -> bytes:
-    """Only the variant in use is read: the others never reach memory."""
+def _variant(source: ModelSource, options: BackendOptions) -> tuple[str, Verified]:
+    """The precision that runs and the file it runs from: only that variant is read, the others
+    never reach memory."""
     precision = resolve_precision(options, has_fp16=source.onnx_fp16 is not None, has_int8=source.onnx_int8 is not None)
     if precision == "fp16":
         if source.onnx_fp16 is None:
             raise BackendError(
                 f"{source.label} has no FP16 ONNX; re-export the pack with --fp16 or use --precision fp32"
             )
-        return source.onnx_fp16.read()
+        return precision, source.onnx_fp16
     if precision == "int8":
         if source.onnx_int8 is None:
             raise BackendError(
                 f"{source.label} has no INT8 ONNX; build an INT8 pack with 'cer-live packs quantize' "
                 "or use --precision fp32"
             )
-        return source.onnx_int8.read()
-    return source.onnx.read()
+        return precision, source.onnx_int8
+    return precision, source.onnx
 
 
 class OnnxRuntimeBackend:
@@ -70,7 +72,9 @@ class OnnxRuntimeBackend:
                     "or use --device cpu"
                 )
             providers.insert(0, ("CUDAExecutionProvider", {"device_id": self._device_id}))
-        model = _model_bytes(source, options)
+        self.precision, variant = _variant(source, options)
+        self.model_sha256 = variant.sha256  # what ran, for the outputs' headers
+        model = variant.read()
         try:
             self._session = ort.InferenceSession(model, so, providers=providers)
         except Exception as exc:  # onnxruntime raises several unrelated types for bad models

@@ -127,6 +127,8 @@ class TensorRTBackend:
                 log.warning(
                     "cannot cache the TensorRT plan for %s (%s); it will be rebuilt next run", source.label, exc
                 )
+        self.precision = key.precision
+        self.model_sha256 = source.onnx.sha256  # the plan is built from the FP32 ONNX
         self._runtime = runtime
         self._engine = engine
         self._context = engine.create_execution_context()

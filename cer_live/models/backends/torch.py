@@ -37,6 +37,8 @@ class TorchBackend:
             raise BackendError("INT8 members run on onnxruntime; use --backend onnxruntime (or auto)")
         if precision == "fp16" and not cuda:
             raise BackendError("FP16 on the torch backend needs CUDA; use --precision fp32 on the CPU")
+        self.precision = precision
+        self.model_sha256 = source.torch_weights.sha256  # what ran, for the outputs' headers
         self._device = torch.device(options.device)
         self._dtype = torch.float16 if precision == "fp16" else torch.float32
         torch.set_num_threads(max(1, options.threads))
