@@ -25,3 +25,18 @@ def five_member_pack(tmp_path_factory):
     root = tmp_path_factory.mktemp("engines")
     members = [MemberInput(arch, arch, seed=i) for i, arch in enumerate(FIVE)]
     return export_pack(members, ExportOptions(name="five", out_root=root, fused=True))
+
+
+@pytest.fixture(scope="session")
+def default_int8(sample, tmp_path_factory):
+    """The default pack quantized once per session (a real trained member, no torch): its folder
+    and the quantize command's result. Tests only read it."""
+    from .helpers import cli
+
+    out = tmp_path_factory.mktemp("engines")
+    done = cli(
+        "packs", "quantize", "default", "--calibration", str(sample("WolfgangLanger_Pexels.mp4")),
+        "--name", "default8", "--out", str(out), "--faces", "48",
+    )  # fmt: skip
+    assert done.code == 0, done.stderr[-2000:]
+    return out / "default8", done

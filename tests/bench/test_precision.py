@@ -18,20 +18,15 @@ QUICK = ("--repeats", "1", "--frames", "8", "--faces", "1", "--batch", "1", "--r
 
 
 @pytest.fixture(scope="module")
-def bench_int8(sample, tmp_path_factory):
-    engines = tmp_path_factory.mktemp("engines")
-    made = cli(
-        "packs", "quantize", "default", "--calibration", str(sample("WolfgangLanger_Pexels.mp4")),
-        "--name", "default8", "--out", str(engines), "--faces", "40",
-    )  # fmt: skip
-    assert made.code == 0, made.stderr[-2000:]
+def bench_int8(default_int8, tmp_path_factory):
+    pack, _ = default_int8
     out = tmp_path_factory.mktemp("bench")
     done = cli(
-        "bench", "--pack", str(engines / "default8"), *QUICK, "--backend", "onnxruntime", "--no-live",
+        "bench", "--pack", str(pack), *QUICK, "--backend", "onnxruntime", "--no-live",
         "--out", str(out), timeout=300,
     )  # fmt: skip
     assert done.code == 0, done.stderr[-2000:]
-    return engines / "default8", json.loads((out / "bench.json").read_text()), done.stdout
+    return pack, json.loads((out / "bench.json").read_text()), done.stdout
 
 
 def test_int8_and_fp32_rows_come_from_the_same_run(bench_int8):

@@ -13,19 +13,8 @@ pytestmark = pytest.mark.slow
 pytest.importorskip("onnx")
 
 
-@pytest.fixture(scope="module")
-def int8_default(sample, tmp_path_factory):
-    out = tmp_path_factory.mktemp("engines")
-    done = cli(
-        "packs", "quantize", "default", "--calibration", str(sample("WolfgangLanger_Pexels.mp4")),
-        "--name", "default8", "--out", str(out), "--faces", "48",
-    )  # fmt: skip
-    assert done.code == 0, done.stderr[-2000:]
-    return out / "default8", done
-
-
-def test_the_quantized_pack_records_method_calibration_and_agreement(int8_default):
-    path, done = int8_default
+def test_the_quantized_pack_records_method_calibration_and_agreement(default_int8):
+    path, done = default_int8
     assert "fused label" in done.stdout and "mini_xception_fer2013" in done.stdout
     manifest = json.loads((path / "pack.json").read_text())
     int8 = manifest["int8"]
@@ -41,8 +30,8 @@ def test_the_quantized_pack_records_method_calibration_and_agreement(int8_defaul
 
 
 @pytest.mark.parametrize("precision", ["int8", "auto"])
-def test_run_records_the_int8_files_and_precision_that_ran(int8_default, sample, tmp_path, precision):
-    path, _ = int8_default
+def test_run_records_the_int8_files_and_precision_that_ran(default_int8, sample, tmp_path, precision):
+    path, _ = default_int8
     done = cli(
         "run", str(sample("multi_face.jpg")), "--pack", str(path), "--precision", precision,
         "--out", str(tmp_path / "o"), "--no-video",
@@ -60,8 +49,8 @@ def test_run_records_the_int8_files_and_precision_that_ran(int8_default, sample,
     assert header["settings"] == settings
 
 
-def test_run_in_fp32_records_the_fp32_file(int8_default, sample, tmp_path):
-    path, _ = int8_default
+def test_run_in_fp32_records_the_fp32_file(default_int8, sample, tmp_path):
+    path, _ = default_int8
     done = cli(
         "run", str(sample("single_face.jpg")), "--pack", str(path), "--precision", "fp32",
         "--out", str(tmp_path / "o"), "--no-video",
