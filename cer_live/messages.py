@@ -84,7 +84,7 @@ class FaceResult:
     fallback_from: int | None = None  # frame id the face was borrowed from
     fresh: bool = True  # the ensemble ran on this face in this frame (see the analysis schedule)
     pose_ok: bool = True  # False: turned further than --max-yaw; its label stays out of the smoothed track
-    det: str = "full"  # the detection that found it: full, region or scan_low (see faces/detect_schedule.py)
+    det: str = "full"  # full, region, scan_low, or predicted between detections (faces/detect_schedule.py)
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,12 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
         help="with --detect auto: frames between full-resolution scans (default %(default)s)",
     )
     run.add_argument(
+        "--regions-per-frame",
+        type=int,
+        default=D["regions_per_frame"],
+        help="with --detect auto: known faces re-detected per frame at most, the others predicted from their motion; 0: all (default %(default)s)",
+    )
+    run.add_argument(
         "--threads", type=int, default=D["threads"], help="inference threads per model (default %(default)s)"
     )
     run.add_argument(
@@ -200,6 +206,7 @@ def _config(args: argparse.Namespace) -> RunConfig:
         max_yaw=args.max_yaw,
         detect=args.detect,
         full_every=args.full_every,
+        regions_per_frame=args.regions_per_frame,
         threads=args.threads,
         backend=args.backend,
         device=args.device,

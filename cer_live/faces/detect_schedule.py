@@ -3,9 +3,10 @@
 `full` runs the detector on the whole frame at the configured input size, every frame.
 `auto` detects where the faces are: the detector's cost grows with the pixels it sees, and
 most of a frame's pixels hold no face. Per frame it
-- re-detects every known face in a square region around its last box, scaled so the face is
-  about `region_face` pixels, all regions of the frame in one batched call (fresh boxes and
-  landmarks every frame);
+- re-detects known faces in square regions around their last boxes, scaled so the face is
+  about `region_face` pixels, all regions of the frame in one batched call: every known face
+  while there are at most `regions_per_frame`, else that many, the longest waiting and
+  fastest moving first; the others are predicted from their motion (see follow.py);
 - scans the whole frame at full resolution every `full_every` frames, at a scene cut,
   whenever a region loses its face (the rescue scan replaces that frame's regions), and when
   the picture has changed since the last full scan away from every known face (a face
@@ -14,7 +15,7 @@ most of a frame's pixels hold no face. Per frame it
 - scans the whole frame at `low_size` in between, for large new faces: every `low_every`
   frames, and at once when the picture changed but a full scan must wait; a scan face that
   overlaps a known one is a duplicate and dropped.
-Every face says which of these found it: "full", "region" or "scan_low".
+Every face says which of these found it: "full", "region", "scan_low", or "predicted".
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from typing import Protocol
 import numpy as np
 
 from ..messages import Detection
+from .follow import Followed, due, inside
 from .regions import Region, crop, region_for
 from .scene_cut import changed_away_from, difference, thumbnail
 from .track import iou_matrix
 
 MODES = ("auto", "full")
-KINDS = ("full", "region", "scan_low")
+KINDS = ("full", "region", "scan_low", "predicted")
 
 
 class Detector(Protocol):
@@ -71,12 +73,13 @@ class DetectScheduleConfig:
     change_margin: float = 1.0  # "away": outside each face box widened by this times its size per side
     rescue_gap: int = 4  # at most one rescue or change scan per this many frames; between, a lost face is kept
     max_missed: int = 2  # frames a face lost by its region is still searched there
+    regions_per_frame: int = 2  # faces re-detected per frame at most (0: all); the others are predicted
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
-        if self.full_every < 1 or self.low_every < 1 or self.region_size < 32:
-            raise ValueError("full_every and low_every must be >= 1, region_size >= 32")
+        if self.full_every < 1 or self.low_every < 1 or self.region_size < 32 or self.regions_per_frame < 0:
+            raise ValueError("full_every and low_every must be >= 1, region_size >= 32, regions_per_frame >= 0")
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,6 @@ class FrameDetections:
     stage_ms: dict[str, float] = field(default_factory=dict)  # detect_<kind>: ms per call made
 
 
-@dataclass
-class _Known:
-    box: tuple[float, float, float, float]
-    missed: int = 0
-
-
 class DetectionSchedule:
     """Per-source: called once per frame, in order, from one thread."""
 
@@ -103,7 +100,7 @@ class DetectionSchedule:
         self._last_thumb: np.ndarray | None = None
         self._shape: tuple[int, ...] | None = None
         self._full_thumb: np.ndarray | None = None  # the picture at the last full scan
-        self._known: list[_Known] = []
+        self._known: list[Followed] = []
         self._frame = 0
         self._last_full: int | None = None
         self._last_low = -(10**9)
@@ -114,6 +111,7 @@ class DetectionSchedule:
         self._dets: list[Detection] = []
         self._kinds: list[str] = []
         self._regions: list[Region] = []
+        self._due: list[int] = []  # which known faces this frame's regions re-detect
         self._at = 0
         self._cut = self._changed = False
         self._since_full: int | None = None
@@ -135,7 +133,7 @@ class DetectionSchedule:
         returns the frame's detections (at most two rounds: a rescue or a cheap scan follows
         the regions)."""
         self._image, self._ms = image, {}
-        self._dets, self._kinds, self._regions = [], [], []
+        self._dets, self._kinds, self._regions, self._due = [], [], [], []
         if self.config.mode == "full":
             return self._ask("full", [image], self.config.full_size, mixed_sizes=True)
         self._at, self._frame = self._frame, self._frame + 1
@@ -151,8 +149,10 @@ class DetectionSchedule:
             return self._ask_full()
         if self._known:
             cfg = self.config
+            self._due = due(self._known, self._at, cfg.regions_per_frame)
             self._regions = [
-                region_for(k.box, cfg.region_size, cfg.region_face, cfg.region_max_scale) for k in self._known
+                region_for(self._known[i].box, cfg.region_size, cfg.region_face, cfg.region_max_scale)
+                for i in self._due
             ]
             crops = [crop(image, r, cfg.region_size, fill) for r in self._regions]
             return self._ask("region", crops, cfg.region_size)
@@ -176,7 +176,7 @@ class DetectionSchedule:
         for det in self._new_in_low_scan(found[0]):
             self._dets.append(det)
             self._kinds.append("scan_low")
-            self._known.append(_Known(det.box))
+            self._known.append(Followed.start(det, self._at))
         return self._done(self._cut)
 
     def _ask(self, kind: str, images: list[np.ndarray], long_side: int | None, mixed_sizes: bool = False) -> None:
@@ -224,29 +224,41 @@ class DetectionSchedule:
         self._dets, self._kinds = list(dets), ["full"] * len(dets)
         if self.config.mode == "full":
             return self._done(False)
-        self._known = [_Known(d.box) for d in dets]
+        self._known = [Followed.start(d, self._at) for d in dets]
         self._last_full = self._at
         self._full_thumb = self._last_thumb
         return self._done(self._cut)
 
     def _regions_done(self, found: list[tuple[Detection, ...]]) -> bool:
-        """Each known face continued by its region's detection; whether any was lost."""
+        """Each due face continued by its region's detection, the others predicted; whether any was lost."""
         cfg = self.config
-        picked: list[Detection | None] = [
-            _continuation(k.box, r, f, cfg.match_iou) for k, r, f in zip(self._known, self._regions, found, strict=True)
-        ]
-        keep = _dedupe([d for d in picked if d is not None])
+        picked: dict[int, Detection | None] = {
+            i: _continuation(self._known[i].box, r, f, cfg.match_iou)
+            for i, r, f in zip(self._due, self._regions, found, strict=True)
+        }
+        keep = _dedupe([d for d in picked.values() if d is not None])
+        height, width = self._image.shape[:2]
         lost = False
-        survivors = []
-        for known, det in zip(self._known, picked, strict=True):
+        survivors, dets, kinds = [], [], []
+        for i, known in enumerate(self._known):
+            if i not in picked:
+                guess = known.predicted(self._at)
+                if inside(guess, height, width) and not _covered(guess, keep):
+                    survivors.append(known.moved_to(guess))
+                    dets.append(guess)
+                    kinds.append("predicted")
+                continue
+            det = picked[i]
             if det is not None and det in keep:
-                survivors.append(_Known(det.box))
+                survivors.append(known.redetected(det, self._at))
+                dets.append(det)
+                kinds.append("region")
             elif det is None:
                 lost = True
                 if known.missed < cfg.max_missed:
-                    survivors.append(_Known(known.box, known.missed + 1))
+                    survivors.append(known.lost())
         self._known = survivors
-        self._dets, self._kinds = keep, ["region"] * len(keep)
+        self._dets, self._kinds = dets, kinds
         return lost
 
     def _new_in_low_scan(self, scan: tuple[Detection, ...]) -> list[Detection]:
@@ -274,6 +286,14 @@ def _continuation(
     ious = iou_matrix(np.array([box], np.float64), np.array([d.box for d in mapped], np.float64))[0]
     best = int(np.argmax(ious))
     return mapped[best] if ious[best] >= min_iou else None
+
+
+def _covered(guess: Detection, found: list[Detection], threshold: float = 0.5) -> bool:
+    """A predicted face that a re-detected one now covers has converged on it: it is dropped."""
+    if not found:
+        return False
+    boxes = np.array([d.box for d in found], np.float64)
+    return bool(iou_matrix(np.array([guess.box], np.float64), boxes).max() >= threshold)
 
 
 def _dedupe(dets: list[Detection], threshold: float = 0.5) -> list[Detection]:

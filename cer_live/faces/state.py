@@ -44,7 +44,7 @@ class Pending:
 
     frame: Frame
     detections: tuple[Detection, ...]
-    kinds: tuple[str, ...]  # which detection found each face (full, region, scan_low)
+    kinds: tuple[str, ...]  # which detection found each face (full, region, scan_low, predicted)
     track_ids: tuple[int, ...]
     due: tuple[bool, ...]
     track_ms: float = 0.0

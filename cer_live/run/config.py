@@ -47,6 +47,7 @@ _NUMBERS: tuple[tuple[str, Range], ...] = (
     ("det_size", Range(64, 4096, "pixels (the long side)", integer=True)),
     ("max_yaw", Range(0, 90, "degrees", low_open=True)),
     ("full_every", Range(1, 100_000, "frames", integer=True)),
+    ("regions_per_frame", Range(0, 100_000, "faces (0 = every known face)", integer=True)),
     ("threads", Range(1, 256, "threads", integer=True)),
     ("reconnect_limit", Range(0, 1_000_000, "attempts", integer=True)),
     ("timeout", TIMEOUT),
@@ -77,6 +78,7 @@ class RunConfig:
         DetectScheduleConfig.mode
     )  # auto: regions around known faces + periodic scans; full: whole frame every frame
     full_every: int = DetectScheduleConfig.full_every  # auto: frames between full-resolution scans of the whole frame
+    regions_per_frame: int = DetectScheduleConfig.regions_per_frame  # auto: known faces re-detected per frame
     threads: int = 2
     backend: str = "auto"
     device: str = "cpu"
@@ -154,7 +156,12 @@ class RunConfig:
             smoothing=self.smoothing,
             fallback_age=self.fallback_age,
             max_yaw=self.max_yaw,
-            detect=DetectScheduleConfig(mode=self.detect, full_every=self.full_every, full_size=self.det_size),
+            detect=DetectScheduleConfig(
+                mode=self.detect,
+                full_every=self.full_every,
+                full_size=self.det_size,
+                regions_per_frame=self.regions_per_frame,
+            ),
         )
 
     def faces_for(self, detects_regions: bool) -> FaceOptions:
@@ -176,6 +183,7 @@ class RunConfig:
             "det_size": "frame" if detect == "auto" and self.det_size is None else det_size,
             "detect": detect,
             "full_every": self.full_every,
+            "regions_per_frame": self.regions_per_frame,
             "threads": self.threads,
             "backend": self.backend,
             "device": self.device,

@@ -14,7 +14,9 @@ class SourceReport:
     frames_with_face: int = 0
     face_rows: int = 0
     fallback_rows: int = 0
-    det_rows: dict[str, int] = field(default_factory=dict)  # face rows per detection kind (full, region, scan_low)
+    det_rows: dict[str, int] = field(
+        default_factory=dict
+    )  # face rows per detection kind (full, region, scan_low, predicted)
     dropped: int = 0
     wall_s: float = 0.0
     interrupted: bool = False
