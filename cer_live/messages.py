@@ -151,6 +151,8 @@ STAGES = (
     "detect_full",
     "detect_region",
     "detect_scan_low",
+    "detect_scan_area",
+    "camera_motion",
     "align",
     "infer",
     "track",

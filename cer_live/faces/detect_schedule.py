@@ -7,34 +7,36 @@ most of a frame's pixels hold no face. Per frame it
   about `region_face` pixels, all regions of the frame in one batched call: every known face
   while there are at most `regions_per_frame`, else that many, the longest waiting and
   fastest moving first; the others are predicted from their motion (see follow.py);
-- scans the whole frame at full resolution every `full_every` frames, at a scene cut,
-  whenever a region loses its face (the rescue scan replaces that frame's regions), and when
-  the picture has changed since the last full scan away from every known face (a face
-  popping up or sliding in); the last two at most once per `rescue_gap` frames, so a moving
-  camera costs a bounded share;
+- scans the whole frame at full resolution every `full_every` frames, at a scene cut, and
+  when a region loses its face (the rescue scan replaces that frame's regions; at most once
+  per `rescue_gap` frames, so that faces leaving cost a bounded share);
+- scans, at full resolution, only the areas where the picture has changed since the last scan
+  away from every known face (a face popping up or sliding in; with a moving camera, what the
+  camera brings into view: see change_watch.py), at most once per `rescue_gap` frames; the
+  whole frame when those areas cover more than `area_max` of it;
 - scans the whole frame at `low_size` in between, for large new faces: every `low_every`
-  frames, and at once when the picture changed but a full scan must wait; a scan face that
-  overlaps a known one is a duplicate and dropped.
-Every face says which of these found it: "full", "region", "scan_low", or "predicted".
+  frames, and at once when a large change must wait for its scan; a scan face that overlaps a
+  known one is a duplicate and dropped.
+Every face says which of these found it: "full", "region", "scan_area", "scan_low", or "predicted".
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
 
 from ..messages import Detection
+from .change_watch import Changes, ChangeWatch
 from .follow import Followed, due, inside
 from .regions import Region, crop, region_for
-from .scene_cut import changed_away_from, difference, thumbnail
 from .track import iou_matrix
 
 MODES = ("auto", "full")
-KINDS = ("full", "region", "scan_low", "predicted")
+KINDS = ("full", "region", "scan_area", "scan_low", "predicted")
 
 
 class Detector(Protocol):
@@ -72,6 +74,7 @@ class DetectScheduleConfig:
     change_threshold: float = 20.0  # a thumbnail cell changed this much away from known faces: new content
     change_margin: float = 1.0  # "away": outside each face box widened by this times its size per side
     rescue_gap: int = 4  # at most one rescue or change scan per this many frames; between, a lost face is kept
+    area_max: float = 0.4  # changed areas covering more of the frame than this: the whole frame is scanned
     max_missed: int = 2  # frames a face lost by its region is still searched there
     regions_per_frame: int = 2  # faces re-detected per frame at most (0: all); the others are predicted
 
@@ -97,12 +100,11 @@ class DetectionSchedule:
 
     def __init__(self, config: DetectScheduleConfig) -> None:
         self.config = config
-        self._last_thumb: np.ndarray | None = None
-        self._shape: tuple[int, ...] | None = None
-        self._full_thumb: np.ndarray | None = None  # the picture at the last full scan
+        self._watch = ChangeWatch(config.cut_threshold, config.change_threshold, config.change_margin)
         self._known: list[Followed] = []
         self._frame = 0
         self._last_full: int | None = None
+        self._last_scan = 0  # the last full or area scan
         self._last_low = -(10**9)
         # The frame in progress (see begin):
         self._request: DetectRequest | None = None
@@ -113,7 +115,10 @@ class DetectionSchedule:
         self._regions: list[Region] = []
         self._due: list[int] = []  # which known faces this frame's regions re-detect
         self._at = 0
-        self._cut = self._changed = False
+        self._cut = False
+        self._changes = Changes(False, (), 0.0, None)
+        self._areas: list[tuple[int, int, int, int]] = []  # this frame's area scans still to make
+        self._area = (0, 0, 0, 0)  # the area of the scan in progress
         self._since_full: int | None = None
 
     def detect(self, image: np.ndarray, detector: Detector) -> FrameDetections:
@@ -137,7 +142,10 @@ class DetectionSchedule:
         if self.config.mode == "full":
             return self._ask("full", [image], self.config.full_size, mixed_sizes=True)
         self._at, self._frame = self._frame, self._frame + 1
-        self._cut, self._changed = self._changes(image)
+        self._changes = self._watch.look(image, [k.box for k in self._known])
+        if self._changes.motion_ms is not None:
+            self._ms["camera_motion"] = self._changes.motion_ms
+        self._cut, self._areas = self._changes.cut, []
         if self._cut:
             self._known = []
         last = self._last_full
@@ -145,8 +153,10 @@ class DetectionSchedule:
         since = self._since_full
         if self._cut or since is None or since >= self.config.full_every:
             return self._ask_full()
-        if self._changed and since >= self.config.rescue_gap:
-            return self._ask_full()
+        if self._changes.areas and self._at - self._last_scan >= self.config.rescue_gap:
+            if self._changes.share > self.config.area_max:
+                return self._ask_full()
+            self._areas = list(self._changes.areas)
         if self._known:
             cfg = self.config
             self._due = due(self._known, self._at, cfg.regions_per_frame)
@@ -173,11 +183,17 @@ class DetectionSchedule:
         if request.kind == "region":
             lost = self._regions_done(found)
             return self._after_regions(lost)
-        for det in self._new_in_low_scan(found[0]):
-            self._dets.append(det)
-            self._kinds.append("scan_low")
-            self._known.append(Followed.start(det, self._at))
+        if request.kind == "scan_area":
+            self._add_new(self._in_area(found[0]), "scan_area")
+            return self._next_area()
+        self._add_new(self._new_in_low_scan(found[0]), "scan_low")
         return self._done(self._cut)
+
+    def _add_new(self, dets: list[Detection], kind: str) -> None:
+        for det in dets:
+            self._dets.append(det)
+            self._kinds.append(kind)
+            self._known.append(Followed.start(det, self._at))
 
     def _ask(self, kind: str, images: list[np.ndarray], long_side: int | None, mixed_sizes: bool = False) -> None:
         self._request = DetectRequest(kind, tuple(images), long_side, mixed_sizes)
@@ -197,28 +213,39 @@ class DetectionSchedule:
         if lost and since >= self.config.rescue_gap:
             self._dets, self._kinds = [], []
             return self._ask_full()
-        if self._changed or self._at - self._last_low >= self.config.low_every:
+        return self._next_area()
+
+    def _next_area(self) -> FrameDetections | None:
+        """The next changed area's scan at full resolution; then the cheap scan if due."""
+        if self._areas:
+            x1, y1, x2, y2 = self._area = self._areas.pop(0)
+            return self._ask("scan_area", [self._image[y1:y2, x1:x2]], max(x2 - x1, y2 - y1))
+        if self._changes.areas and self._at - self._last_scan >= self.config.rescue_gap:
+            self._scanned()  # every area of this frame's changes was scanned
+        waiting = self._changes.share > self.config.area_max  # a large change waits for a full scan
+        if waiting or self._at - self._last_low >= self.config.low_every:
             self._last_low = self._at
             return self._ask("scan_low", [self._image], self.config.low_size)
         return self._done(self._cut)
 
-    def _changes(self, image: np.ndarray) -> tuple[bool, bool]:
-        """(a scene cut, new content away from the known faces) since the previous frame."""
-        thumb = thumbnail(image)
-        last, self._last_thumb = self._last_thumb, thumb
-        shape, self._shape = self._shape, image.shape
-        if shape is not None and shape != image.shape:
-            return True, True  # a folder of images of other sizes: nothing carries over
-        if last is None or self._full_thumb is None:
-            return False, False
-        if float(difference(thumb, last).mean()) > self.config.cut_threshold:
-            return True, True
-        # Against the last full scan, not the previous frame: a face that popped up while a
-        # scan had to wait still shows, and so does one sliding in slowly.
-        since_scan = difference(thumb, self._full_thumb)
-        boxes = [k.box for k in self._known]
-        cfg = self.config
-        return False, changed_away_from(since_scan, boxes, image.shape[:2], cfg.change_threshold, cfg.change_margin)
+    def _scanned(self) -> None:
+        self._last_scan = self._at
+        self._watch.scanned()
+
+    def _in_area(self, found: tuple[Detection, ...]) -> list[Detection]:
+        """An area scan's faces in frame pixels, less those cut by an inner edge of the area (the
+        margin makes them whole in the area next to it, or they are known) and known ones."""
+        x1, y1, x2, y2 = self._area
+        height, width = self._image.shape[:2]
+        whole = [
+            d
+            for d in found
+            if (d.box[0] > 1 or x1 == 0)
+            and (d.box[1] > 1 or y1 == 0)
+            and (d.box[2] < x2 - x1 - 1 or x2 == width)
+            and (d.box[3] < y2 - y1 - 1 or y2 == height)
+        ]
+        return self._unknown([_shifted(d, x1, y1) for d in whole])
 
     def _full_done(self, dets: tuple[Detection, ...]) -> FrameDetections:
         self._dets, self._kinds = list(dets), ["full"] * len(dets)
@@ -226,7 +253,7 @@ class DetectionSchedule:
             return self._done(False)
         self._known = [Followed.start(d, self._at) for d in dets]
         self._last_full = self._at
-        self._full_thumb = self._last_thumb
+        self._scanned()
         return self._done(self._cut)
 
     def _regions_done(self, found: list[tuple[Detection, ...]]) -> bool:
@@ -264,16 +291,25 @@ class DetectionSchedule:
     def _new_in_low_scan(self, scan: tuple[Detection, ...]) -> list[Detection]:
         """Faces of a cheap whole-frame scan that no known face accounts for."""
         cfg = self.config
-        if not scan:
-            return []
-        image = self._image
-        scale = min(1.0, cfg.low_size / max(image.shape[:2]))
+        scale = min(1.0, cfg.low_size / max(self._image.shape[:2]))
         # A face under 16 input pixels is guesswork at this size; the full scans find it.
-        scan = tuple(d for d in scan if (d.box[3] - d.box[1]) * scale >= 16)
+        return self._unknown([d for d in scan if (d.box[3] - d.box[1]) * scale >= 16])
+
+    def _unknown(self, found: list[Detection]) -> list[Detection]:
+        """The faces that no known face, nor one found earlier in this frame, accounts for."""
+        if not found:
+            return []
         known = np.array([k.box for k in self._known] + [d.box for d in self._dets], np.float64).reshape(-1, 4)
-        boxes = np.array([d.box for d in scan], np.float64).reshape(-1, 4)
+        boxes = np.array([d.box for d in found], np.float64).reshape(-1, 4)
         overlap = iou_matrix(boxes, known).max(axis=1) if len(known) else np.zeros(len(boxes))
-        return [d for d, o in zip(scan, overlap, strict=False) if o < cfg.match_iou]
+        return [d for d, o in zip(found, overlap, strict=False) if o < self.config.match_iou]
+
+
+def _shifted(det: Detection, dx: float, dy: float) -> Detection:
+    x1, y1, x2, y2 = det.box
+    return replace(
+        det, box=(x1 + dx, y1 + dy, x2 + dx, y2 + dy), landmarks=tuple((x + dx, y + dy) for x, y in det.landmarks)
+    )
 
 
 def _continuation(

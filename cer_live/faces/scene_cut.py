@@ -13,11 +13,12 @@ import cv2
 import numpy as np
 
 THUMB = (32, 18)  # width, height in cells
+SAMPLES = 10  # pixels read per cell and axis: fewer alias, and a moving camera would look like a change
 
 
 def thumbnail(image: np.ndarray) -> np.ndarray:
     """(18, 32, 3) float32 colour thumbnail."""
-    step = max(1, min(image.shape[0] // (THUMB[1] * 4), image.shape[1] // (THUMB[0] * 4)))
+    step = max(1, min(image.shape[0] // (THUMB[1] * SAMPLES), image.shape[1] // (THUMB[0] * SAMPLES)))
     small = cv2.resize(np.ascontiguousarray(image[::step, ::step]), THUMB, interpolation=cv2.INTER_AREA)
     return small.astype(np.float32)
 
@@ -32,9 +33,16 @@ def changed_away_from(
 ) -> bool:
     """Whether a cell changed by more than `threshold` outside every known face, each widened
     by `margin` times its size on every side (a head moving changes the hair and shoulders too)."""
+    return bool(changed_cells(diff, boxes, frame_hw, threshold, margin).any())
+
+
+def changed_cells(
+    diff: np.ndarray, boxes: list[tuple[float, ...]], frame_hw: tuple[int, int], threshold: float, margin: float
+) -> np.ndarray:
+    """The (18, 32) mask of cells that changed by more than `threshold` away from every known face."""
     free = diff > threshold
     if not free.any():
-        return False
+        return free
     rows, cols = diff.shape
     sy, sx = rows / frame_hw[0], cols / frame_hw[1]
     for x1, y1, x2, y2 in boxes:
@@ -42,4 +50,4 @@ def changed_away_from(
         c1, c2 = int(max(0, (x1 - mx) * sx)), int(np.ceil(min(cols, (x2 + mx) * sx)))
         r1, r2 = int(max(0, (y1 - my) * sy)), int(np.ceil(min(rows, (y2 + my) * sy)))
         free[r1:r2, c1:c2] = False
-    return bool(free.any())
+    return free
