@@ -119,8 +119,7 @@ class Ensemble:
         options = options or BackendOptions()
         _check_int8(pack, options)
         self.pack = pack
-        all_int8 = all(spec.int8 is not None for spec in pack.members)
-        self.threads: MemberThreads = plan(len(pack.members), all_int8, backend, options)
+        self.threads: MemberThreads = plan(len(pack.members), backend, options)
         member_options = replace(options, threads=self.threads.intra_op)
         self.members = [Member(spec, backend, member_options) for spec in pack.members]
         self._runner = MemberRunner(self.threads)

@@ -1,9 +1,11 @@
 """How a pack's members share the CPU threads: one after another, or side by side.
 
-At batch 1, ONNX Runtime's INT8 kernels gain little from a second intra-op thread, while
-two members running at once on one thread each keep both cores busy (ONNX Runtime releases
-the GIL while a session runs). fp32 kernels use both threads well, and there side by side
-gains nothing. Measured in docs/int8.md.
+At batch 1 (one face), a member's second intra-op thread waits for much of the call:
+ONNX Runtime splits little of a small convolution, and INT8's quantize, transpose and
+concatenation steps not at all. Two members at once, on one thread each, keep both cores
+busy instead (ONNX Runtime releases the GIL while a session runs): the five-CNN ensemble's
+members took 73 ms side by side against 108 ms one after another in INT8, and 189 against
+212 ms in fp32. Measured in docs/int8.md.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .backends.base import BackendOptions, resolve_precision
+from .backends.base import BackendOptions
 
 T = TypeVar("T")
 
@@ -35,13 +37,12 @@ class MemberThreads:
         return {"members_at_once": self.workers, "threads_per_member": self.intra_op}
 
 
-def plan(members: int, all_int8: bool, backend: str, options: BackendOptions) -> MemberThreads:
-    """Side by side for INT8 members on the CPU's ONNX Runtime when there are threads to share;
-    else one after another, each with all the threads."""
+def plan(members: int, backend: str, options: BackendOptions) -> MemberThreads:
+    """Side by side on the CPU's ONNX Runtime when there are threads to share; else one after
+    another, each with all the threads (a GPU, or torch, which runs its own thread pool)."""
     threads = max(1, options.threads)
-    int8 = resolve_precision(options, has_int8=all_int8) == "int8"
     cpu_ort = not options.device.startswith("cuda") and backend in ("auto", "onnxruntime", "ort")
-    if not (int8 and cpu_ort and members > 1 and threads > 1):
+    if not (cpu_ort and members > 1 and threads > 1):
         return MemberThreads(1, threads)
     workers = min(threads, members)
     return MemberThreads(workers, max(1, threads // workers))

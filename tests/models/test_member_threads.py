@@ -1,4 +1,4 @@
-"""INT8 members side by side on the CPU threads: when, and that the scores are those of one
+"""Members side by side on the CPU threads: when, and that the scores are those of one
 member after another."""
 
 import copy
@@ -15,17 +15,16 @@ from cer_live.models.backends import BackendOptions
 from cer_live.models.member_threads import MemberRunner, MemberThreads, plan
 
 
-def test_side_by_side_only_for_int8_on_the_cpu_with_threads_to_share():
-    int8 = BackendOptions(threads=2, precision="auto")
-    assert plan(5, True, "auto", int8) == MemberThreads(2, 1)
-    assert plan(5, True, "onnxruntime", BackendOptions(threads=4, precision="int8")) == MemberThreads(4, 1)
-    assert plan(2, True, "onnxruntime", BackendOptions(threads=4, precision="int8")) == MemberThreads(2, 2)
-    assert plan(5, False, "auto", int8) == MemberThreads(1, 2)  # fp32: both threads per member
-    assert plan(5, True, "auto", BackendOptions(threads=2, precision="fp32")) == MemberThreads(1, 2)
-    assert plan(5, True, "auto", BackendOptions(threads=1, precision="int8")) == MemberThreads(1, 1)
-    assert plan(1, True, "auto", int8) == MemberThreads(1, 2)
-    assert plan(5, True, "torch", int8) == MemberThreads(1, 2)
-    assert plan(5, True, "auto", BackendOptions(threads=2, device="cuda", precision="int8")) == MemberThreads(1, 2)
+def test_side_by_side_on_the_cpu_with_threads_to_share():
+    two = BackendOptions(threads=2, precision="auto")
+    assert plan(5, "auto", two) == MemberThreads(2, 1)
+    assert plan(5, "onnxruntime", BackendOptions(threads=2, precision="fp32")) == MemberThreads(2, 1)
+    assert plan(5, "onnxruntime", BackendOptions(threads=4, precision="int8")) == MemberThreads(4, 1)
+    assert plan(2, "onnxruntime", BackendOptions(threads=4, precision="int8")) == MemberThreads(2, 2)
+    assert plan(5, "auto", BackendOptions(threads=1)) == MemberThreads(1, 1)
+    assert plan(1, "auto", two) == MemberThreads(1, 2)
+    assert plan(5, "torch", two) == MemberThreads(1, 2)
+    assert plan(5, "auto", BackendOptions(threads=2, device="cuda")) == MemberThreads(1, 2)
 
 
 def test_the_runner_overlaps_jobs_and_starts_the_longest_first():
