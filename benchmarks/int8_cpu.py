@@ -1,6 +1,7 @@
 """Five-CNN ensemble on the CPU, fp32 against INT8: fps every frame, maximum RSS, agreement.
 
-    python benchmarks/int8_cpu.py [--pack FP32_PACK] [--work DIR] [--frames N]
+    python benchmarks/int8_cpu.py [--pack FP32_PACK] [--work DIR] [--before INT8_PACK] [--lock FILE]
+                                  [--skip-sweep] [--profile]
 
 Targets (issue #27), one run: the INT8 pack at >= 15 fps with the ensemble on every frame of
 the sample video and <= 600 MB maximum RSS; the fp32 pack is measured in the same run.
@@ -11,10 +12,12 @@ the sample video and <= 600 MB maximum RSS; the fp32 pack is measured in the sam
    (never on the benchmark video, so the run's agreement is out of sample).
 2. ONNX Runtime session options, each in a fresh child process: RSS after loading the five
    members and after inference, and ms per face, for fp32 and INT8.
-3. `cer-live run VIDEO --every 1 --no-video` once per precision, each in its own child under
-   /usr/bin/time -v (maximum RSS of the whole process), fps from its summary.json, and the
-   agreement of the labels row by row.
-Saves benchmarks/results/int8_cpu.json.
+3. `cer-live run VIDEO --every 1 --no-video`, each in its own child under /usr/bin/time -v
+   (maximum RSS of the whole process), fps from its summary.json: fp32 and INT8 with the
+   members one after another (the runtime before) and side by side (the runtime now), and
+   `--before`'s INT8 pack one after another; the agreement of fp32 and INT8's labels row by row.
+Saves benchmarks/results/int8_cpu.json. `--profile`: each member alone and the five together
+at one face instead (benchmarks/results/int8_cpu_profile.json).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -146,29 +150,69 @@ def session_child(pack_path: str, precision: str, config: str, rounds: int = 12)
     )
 
 
-def profile_child(pack_path: str, rounds: int = 10) -> None:
-    """In a fresh process: each member alone at batch 1, fp32 then INT8, as the runtime loads it."""
+def _timed_rounds(calls: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Median ms of each call, the calls alternating (order flipped every round) so that a
+    change of load hits all of them."""
+    for call in calls.values():
+        call()
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    names = list(calls)
+    for r in range(rounds):
+        for name in names if r % 2 == 0 else names[::-1]:
+            t0 = time.perf_counter()
+            calls[name]()
+            times[name].append((time.perf_counter() - t0) * 1000)
+    return {name: round(sorted(v)[len(v) // 2], 1) for name, v in times.items()}
+
+
+def profile_child(pack_path: str, before_path: str, rounds: int = 10) -> None:
+    """In a fresh process, one face (batch 1): each member alone with 2 threads in fp32, in
+    INT8 as the earlier method made it (`before_path`, DenseNet's BatchNorms in float) and in
+    INT8 as `cer-live packs quantize` makes it now; then the five together, one after another
+    (2 threads each) against side by side (2 at once, 1 thread each), with the runtime's own
+    member runner."""
     import numpy as np
 
     from cer_live.models import backends
     from cer_live.models.backends import BackendOptions
+    from cer_live.models.member_threads import MemberRunner, MemberThreads
     from cer_live.models.packs import load_pack
 
     x = np.random.default_rng(0).standard_normal((1, 3, 224, 224)).astype(np.float32)
-    out: dict[str, dict[str, float]] = {}
-    for spec in load_pack(pack_path).members:
-        for precision in ("fp32", "int8"):
-            engine = backends.create("onnxruntime", spec.source, BackendOptions(threads=2, precision=precision))
-            engine.infer(x)
-            times = []
-            for _ in range(rounds):
-                t0 = time.perf_counter()
-                engine.infer(x)
-                times.append((time.perf_counter() - t0) * 1000)
-            engine.close()
-            out.setdefault(spec.name, {})[f"{precision}_ms"] = round(sorted(times)[rounds // 2], 1)
-        out[spec.name]["speedup"] = round(out[spec.name]["fp32_ms"] / out[spec.name]["int8_ms"], 2)
-    print(json.dumps(out))
+    after, before = load_pack(pack_path).members, load_pack(before_path).members
+    variants = {"fp32": (after, "fp32"), "int8_before": (before, "int8"), "int8": (after, "int8")}
+
+    def engines(threads: int) -> dict[str, list]:
+        return {
+            name: [
+                backends.create("onnxruntime", s.source, BackendOptions(threads=threads, precision=p)) for s in specs
+            ]
+            for name, (specs, p) in variants.items()
+        }
+
+    two, one = engines(2), engines(1)
+    members = {}
+    for i, spec in enumerate(after):
+        ms = _timed_rounds({name: (lambda e=e[i]: e.infer(x)) for name, e in two.items()}, rounds)
+        members[spec.name] = {
+            **{f"{k}_ms": v for k, v in ms.items()},
+            "speedup_before": round(ms["fp32"] / ms["int8_before"], 2),
+            "speedup": round(ms["fp32"] / ms["int8"], 2),
+        }
+    runners = {
+        "one_after_another": MemberRunner(MemberThreads(1, 2)),
+        "side_by_side": MemberRunner(MemberThreads(2, 1)),
+    }
+    calls = {}
+    for name in variants:
+        for mode, runner in runners.items():
+            loaded = two[name] if mode == "one_after_another" else one[name]
+            jobs = [(i, (lambda e=e: e.infer(x))) for i, e in enumerate(loaded)]
+            calls[f"{name}_{mode}"] = lambda r=runner, j=jobs: r.map(j)
+    together = _timed_rounds(calls, rounds)
+    for runner in runners.values():
+        runner.close()
+    print(json.dumps({"members": members, "five_together_ms": together}))
 
 
 def sweep(pack: Path, precision: str) -> dict:
@@ -185,11 +229,22 @@ def sweep(pack: Path, precision: str) -> dict:
     return out
 
 
-def run_video(pack: Path, precision: str, out: Path, video: Path, frames: int | None) -> dict:
+# `cer-live run` with the members one after another whatever the precision: the runtime as it
+# was before INT8 members ran side by side, for the same run's comparison.
+_ONE_AFTER_ANOTHER = (
+    "import runpy; from cer_live.models import ensemble, member_threads as t; "
+    "ensemble.plan = lambda n, b, o: t.MemberThreads(1, max(1, o.threads)); "
+    "runpy.run_module('cer_live.cli', run_name='__main__')"
+)
+
+
+def run_video(pack: Path, precision: str, out: Path, video: Path, one_after_another: bool, lock: Path | None) -> dict:
     """`cer-live run` on every frame, under /usr/bin/time -v: fps, latency, maximum RSS."""
-    command = ["/usr/bin/time", "-v", sys.executable, "-m", "cer_live.cli", "run", str(video), "--pack", str(pack)]
-    command += ["--precision", precision, "--backend", "onnxruntime", "--threads", "2", "--every", "1"]
-    command += ["--no-video", "--out", str(out)]
+    python = [sys.executable, "-c", _ONE_AFTER_ANOTHER] if one_after_another else [sys.executable, "-m", "cer_live.cli"]
+    command = [*(["flock", str(lock)] if lock else []), "/usr/bin/time", "-v", *python, "run", str(video)]
+    command += ["--pack", str(pack), "--precision", precision, "--backend", "onnxruntime", "--threads", "2"]
+    command += ["--every", "1", "--no-video", "--out", str(out)]
+    load = _uptime()
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit(f"run failed ({precision}): {done.stderr[-2000:]}")
@@ -204,6 +259,8 @@ def run_video(pack: Path, precision: str, out: Path, video: Path, frames: int | 
         "infer_ms": source["latency_ms"]["infer"],
         "detect_ms_p50": source["latency_ms"]["detect"]["p50"],
         "max_rss_mb": round(max_rss_kb / 1024, 1),
+        "member_threads": summary["settings"].get("member_threads"),
+        "load_average": {"before": load, "after": _uptime()},
     }
 
 
@@ -241,10 +298,23 @@ def _sizes(pack: Path) -> dict:
     return {"fp32_onnx_mb": round(fp32 / 1e6, 1), "int8_onnx_mb": round(int8 / 1e6, 1)}
 
 
-def profile(pack: Path) -> None:
+def _earlier_sweep() -> dict:
+    """With --skip-sweep, the previous results file's session-option rows, marked as such."""
+    path = ROOT / "benchmarks" / "results" / "int8_cpu.json"
+    if not path.is_file():
+        return {}
+    earlier = json.loads(path.read_text())
+    results = earlier.get("session_options", {}).get("results") or {}
+    if not results or "measured_in_an_earlier_run" in results:
+        return results
+    return {"measured_in_an_earlier_run": earlier.get("when"), **results}
+
+
+def profile(pack: Path, before_pack: Path, lock: Path | None) -> None:
     before = _uptime()
+    command = [sys.executable, __file__, "--profile-child", str(pack), str(before_pack)]
     done = subprocess.run(
-        [sys.executable, __file__, "--profile-child", str(pack)], capture_output=True, text=True, check=True
+        [*(["flock", str(lock)] if lock else []), *command], capture_output=True, text=True, check=True
     )
     result = {
         "producer": PRODUCER,
@@ -252,8 +322,14 @@ def profile(pack: Path) -> None:
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "processor": cpu_model()},
         "load_average": {"before": before, "after": _uptime()},
-        "what": "each member alone, batch 1, 2 threads, median of 10, sessions as cer-live run builds them",
-        "members": json.loads(done.stdout.strip().splitlines()[-1]),
+        "what": (
+            "one face (batch 1), median of 10 alternating rounds, sessions as cer-live run builds them: each member "
+            "alone with 2 threads (fp32; int8_before: the INT8 pack made before DenseNet's BatchNorms were "
+            "quantized; int8: made now), then the five together one after another (2 threads each) and side by "
+            "side (2 at once, 1 thread each)"
+        ),
+        "packs": {"int8": str(pack), "int8_before": str(before_pack)},
+        **json.loads(done.stdout.strip().splitlines()[-1]),
     }
     out = ROOT / "benchmarks" / "results" / "int8_cpu_profile.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
@@ -266,7 +342,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/int8-work"), help="where built packs are kept")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--skip-sweep", action="store_true", help="only the two runs on the video")
-    parser.add_argument("--profile-child", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--before", type=Path, help="an INT8 pack of the same members made earlier, run with members one after another"
+    )
+    parser.add_argument("--lock", type=Path, help="run each heavy child under flock LOCK (a shared machine)")
     parser.add_argument(
         "--profile", action="store_true", help="only each member's ms at batch 1, fp32 and INT8 (int8_cpu_profile.json)"
     )
@@ -275,10 +355,11 @@ def main() -> None:
         session_child(*args.child)
         return
     if args.profile_child:
-        profile_child(args.profile_child)
+        profile_child(*args.profile_child)
         return
     if args.profile:
-        profile(ensure_int8(args.work, ensure_fp32(args.work, args.pack))[0])
+        int8 = ensure_int8(args.work, ensure_fp32(args.work, args.pack))[0]
+        profile(int8, args.before or int8, args.lock)
         return
     fp32 = ensure_fp32(args.work, args.pack)
     int8, quantize_s = ensure_int8(args.work, fp32)
@@ -287,11 +368,19 @@ def main() -> None:
     sessions = {} if args.skip_sweep else {p: sweep(int8, p) for p in ("fp32", "int8")}
     video = samples.fetch(VIDEO)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    outs = {p: args.work / "runs" / f"{stamp}-{p}" for p in ("fp32", "int8")}
+    # name -> (pack, precision, members one after another)
+    plans = {
+        "fp32_one_after_another": (int8, "fp32", True),
+        "fp32": (int8, "fp32", False),
+        **({"int8_before": (args.before, "int8", True)} if args.before else {}),
+        "int8_one_after_another": (int8, "int8", True),
+        "int8": (int8, "int8", False),
+    }
+    outs = {name: args.work / "runs" / f"{stamp}-{name}" for name in plans}
     runs = {}
-    for precision, out in outs.items():
-        runs[precision] = run_video(int8, precision, out, video, None)
-        print(f"run {precision}: {runs[precision]}", flush=True)
+    for name, (pack, precision, one_after_another) in plans.items():
+        runs[name] = run_video(pack, precision, outs[name], video, one_after_another, args.lock)
+        print(f"run {name}: {runs[name]}", flush=True)
     after = _uptime()
     jsonl = f"{video.stem}.jsonl"
     manifest = json.loads((int8 / "pack.json").read_text())
@@ -305,9 +394,25 @@ def main() -> None:
         "pack": {"members": list(FIVE), "weights": "untrained (random init, reference layout)", **_sizes(int8)},
         "video": VIDEO,
         "run": "cer-live run VIDEO --every 1 --no-video --threads 2 --backend onnxruntime --precision P",
+        "runs_are": {
+            "fp32_one_after_another": "the fp32 members one after another, 2 threads each (the runtime before)",
+            "fp32": "the fp32 members as cer-live run runs them (side by side, 1 thread each)",
+            "int8_before": "the INT8 pack made before DenseNet's BatchNorms were quantized, one after another",
+            "int8_one_after_another": "the INT8 pack made now, members one after another with 2 threads each",
+            "int8": "the INT8 pack made now, as cer-live run runs it (members side by side, 1 thread each)",
+        },
+        "packs": {"int8": str(int8), "int8_before": str(args.before) if args.before else None},
         "runs": runs,
         "fps_ratio_int8_to_fp32": round(runs["int8"]["fps"] / runs["fp32"]["fps"], 3),
         "max_rss_ratio_int8_to_fp32": round(runs["int8"]["max_rss_mb"] / runs["fp32"]["max_rss_mb"], 3),
+        "fps_ratio_side_by_side": {
+            p: round(runs[p]["fps"] / runs[f"{p}_one_after_another"]["fps"], 3) for p in ("fp32", "int8")
+        },
+        **(
+            {"fps_ratio_int8_to_int8_before": round(runs["int8"]["fps"] / runs["int8_before"]["fps"], 3)}
+            if "int8_before" in runs
+            else {}
+        ),
         "targets": {"int8_fps_min": 15, "int8_max_rss_mb_max": 600},
         "meets_targets": runs["int8"]["fps"] >= 15 and runs["int8"]["max_rss_mb"] <= 600,
         "agreement_on_the_video": label_agreement(outs["fp32"] / jsonl, outs["int8"] / jsonl),
@@ -323,7 +428,7 @@ def main() -> None:
                 k: dict(zip(("arena", "mem_pattern", "disable_prepacking"), v, strict=True))
                 for k, v in SESSION_OPTIONS.items()
             },
-            "results": sessions,
+            "results": sessions or _earlier_sweep(),
         },
     }
     out = ROOT / "benchmarks" / "results" / "int8_cpu.json"

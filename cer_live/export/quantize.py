@@ -11,6 +11,7 @@ import onnx
 
 from .. import PRODUCER
 from ..errors import QuantizeError
+from . import bn_depthwise
 
 log = logging.getLogger(__name__)
 BATCH = 8
@@ -28,6 +29,10 @@ def method() -> dict[str, str]:
         "calibration": "MinMax over the calibration faces",
         "preprocessing": "onnxruntime.quantization.quant_pre_process (shape inference and graph optimisation)",
         "kept_in_float": "the node(s) writing the graph's outputs (the classifier's last layer)",
+        "batchnorm": (
+            "BatchNormalization left unfolded by the pre-processing (DenseNet's, before each convolution) "
+            "rewritten as the equal depthwise 1x1 Conv, then quantized like the other convolutions"
+        ),
     }
 
 
@@ -44,16 +49,20 @@ class _Faces:
 
 
 def _prepared(model: Path, work: Path) -> Path:
-    """Shape inference and folding first, as ONNX Runtime advises; the raw graph if that fails."""
+    """Shape inference and folding first, as ONNX Runtime advises (the raw graph if that fails),
+    then the BatchNorms no convolution absorbed as depthwise convolutions (see bn_depthwise)."""
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
     out = work / "prepared.onnx"
     try:
         quant_pre_process(str(model), str(out))
-        return out
     except Exception as exc:  # the optimiser rejects some graphs that quantize fine as they are
         log.warning("quantization pre-processing skipped for %s (%s)", model.name, exc)
-        return model
+        out = model
+    rewritten = work / "rewritten.onnx"
+    count = bn_depthwise.rewrite_file(out, rewritten)
+    log.debug("%s: %d BatchNorm(s) as depthwise convolutions", model.name, count)
+    return rewritten if count else out
 
 
 def _output_nodes(model: Path) -> list[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -13,6 +15,7 @@ from . import backends
 from .backends import BackendOptions
 from .basic_to_compound import BasicHead, BasicOutput
 from .fusion import fuse
+from .member_threads import MemberRunner, MemberThreads, plan
 from .packs import MemberSpec, Pack
 from .preprocess import to_tensor
 from .preprocess_box import crop_faces
@@ -116,7 +119,10 @@ class Ensemble:
         options = options or BackendOptions()
         _check_int8(pack, options)
         self.pack = pack
-        self.members = [Member(spec, backend, options) for spec in pack.members]
+        self.threads: MemberThreads = plan(len(pack.members), backend, options)
+        member_options = replace(options, threads=self.threads.intra_op)
+        self.members = [Member(spec, backend, member_options) for spec in pack.members]
+        self._runner = MemberRunner(self.threads)
         self.weights = np.array([m.spec.weight for m in self.members])
         self.preprocessor = Preprocessor([m.spec for m in self.members])
 
@@ -156,13 +162,18 @@ class Ensemble:
         basic: list[np.ndarray] = []
         extra: list[np.ndarray] = []
         va: list[np.ndarray] = []
-        for indices, tensor in zip(self.preprocessor.groups.values(), tensors, strict=False):
-            for index in indices:
-                c, b, e, v = self.members[index].outputs(tensor)
-                compound[index] = c
-                basic += [] if b is None else [b]
-                extra += [] if e is None else [e]
-                va += [] if v is None else [v]
+        jobs = [
+            (index, partial(self.members[index].outputs, tensor))
+            for indices, tensor in zip(self.preprocessor.groups.values(), tensors, strict=False)
+            for index in indices
+        ]
+        ran = self._runner.map(jobs)
+        for index, _ in jobs:  # group order, as one after another gave
+            c, b, e, v = ran[index]
+            compound[index] = c
+            basic += [] if b is None else [b]
+            extra += [] if e is None else [e]
+            va += [] if v is None else [v]
         # Stacked in manifest order so that each member meets its own weight.
         per_member = np.stack([compound[i] for i in range(len(self.members))])
         fused = fuse(per_member, self.pack.fusion, self.weights)
@@ -188,5 +199,6 @@ class Ensemble:
         )
 
     def close(self) -> None:
+        self._runner.close()
         for member in self.members:
             member.engine.close()

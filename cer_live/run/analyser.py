@@ -110,6 +110,11 @@ class Analyser:
         """The members as they ran here; None when a cluster's shared ensemble scores the faces."""
         return self.ensemble.identity if self.ensemble is not None else None
 
+    @property
+    def member_threads(self) -> dict[str, int] | None:
+        """How the members shared the threads here; None when a cluster's shared ensemble scores."""
+        return self.ensemble.threads.as_dict() if self.ensemble is not None else None
+
     def close(self) -> None:
         if self.ensemble is not None:
             self.ensemble.close()

@@ -104,6 +104,8 @@ class Run:
                     opened.pack.name, analyser.detector.config.input_long_side, opened.pack.fusion, faces.detect.mode
                 )
                 settings = ran_precision(settings, opened.members)
+                if analyser.member_threads is not None:  # members side by side or one after another
+                    settings = {**settings, "member_threads": analyser.member_threads}
                 opened.preview = self._preview(opened)  # binds its port before any output is written
                 if opened.plan is not None:
                     prepare_out_dir(opened.plan.out_dir)

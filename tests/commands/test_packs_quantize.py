@@ -22,6 +22,7 @@ def test_the_quantized_pack_records_method_calibration_and_agreement(default_int
     assert int8["calibration"]["faces"] >= 32 and int8["held_out"]["faces"] >= 8
     assert int8["calibration"]["sha256"] != int8["held_out"]["sha256"]
     assert int8["quantized_from"]["pack"] == "default"
+    assert "depthwise" in int8["method"]["batchnorm"]
     member = manifest["members"][0]
     agreement = member["int8"]["agreement"]
     assert agreement["faces"] == int8["held_out"]["faces"]
@@ -46,6 +47,8 @@ def test_run_records_the_int8_files_and_precision_that_ran(default_int8, sample,
     assert manifest["int8"]["sha256"] != manifest["sha256"]
     settings = json.loads((tmp_path / "o" / "summary.json").read_text())["settings"]
     assert settings["precision"] == "int8" and settings["precision_asked"] == precision
+    # One member: nothing to run side by side, so it has both threads.
+    assert settings["member_threads"] == {"members_at_once": 1, "threads_per_member": 2}
     assert header["settings"] == settings
 
 
