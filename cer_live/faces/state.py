@@ -25,6 +25,7 @@ from .score_vector import join, split
 from .smooth import Smoother, SmoothingConfig
 from .track import IoUTracker, protagonist_index
 
+LEAD_KEEP = 0.8  # the protagonist stays while its face is at least this share of the largest one's area
 Scorer = Callable[[np.ndarray, tuple[Detection, ...]], tuple[tuple[FaceScores, ...], dict[str, float]]]
 
 
@@ -65,6 +66,7 @@ class SourceFaces:
         self.scheduler = Scheduler(options.schedule)
         self.smoother = Smoother(options.smoothing)
         self.fallback = NearestFaceFallback(0 if independent else options.fallback_age, look_ahead)
+        self._lead_track: int | None = None
 
     def step(
         self, frame: Frame, found: FrameDetections, score: Scorer, stage_ms: dict[str, float]
@@ -95,7 +97,7 @@ class SourceFaces:
         t0 = time.perf_counter()
         it = iter(fresh)
         frame, detections = pending.frame, pending.detections
-        lead = protagonist_index(detections)
+        lead = self._lead(pending)
         faces = []
         for i, (tid, det, kind, run) in enumerate(
             zip(pending.track_ids, detections, pending.kinds, pending.due, strict=False)
@@ -110,6 +112,18 @@ class SourceFaces:
         # The fallback still borrows across a cut (the reference recipe's nearest-frame rule);
         # such rows say so (fallback, fallback_from).
         return self.fallback.push(FrameResult(frame, tuple(faces), stage))
+
+    def _lead(self, pending: Pending) -> int | None:
+        """The protagonist: the largest face, but the current one stays while it is nearly as
+        large (two faces of one size would otherwise swap the title on every frame)."""
+        lead = protagonist_index(pending.detections)
+        previous = self._lead_track
+        if lead is not None and previous in pending.track_ids and not self.independent:
+            kept = pending.track_ids.index(previous)
+            if pending.detections[kept].area >= LEAD_KEEP * pending.detections[lead].area:
+                lead = kept
+        self._lead_track = None if lead is None else pending.track_ids[lead]
+        return lead
 
     def _forget(self, ended: list[int]) -> None:
         self.scheduler.forget(tuple(ended))
