@@ -134,6 +134,16 @@ def pipeline_table(title: str, rows: list[dict[str, Any]], key: str) -> Table:
     return table
 
 
+def targets_table(report: dict[str, Any]) -> Table:
+    table = Table(title="Targets", title_justify="left")
+    for column in ("figure", "target", "this run", "met"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    for row in report["headline"]["targets"]:
+        met = {True: "yes", False: "no", None: "not measured"}[row["met"]]
+        table.add_row(row["name"], f"{row['sense']} {row['target']:g}", _f(row["measured"], 2), met)
+    return table
+
+
 def stage_cell(row: dict[str, Any], stage: str) -> str:
     """A stage's p50 over the frames it ran on; the share of frames when not all; 'not run' when none."""
     p50 = row["stage_p50_ms"].get(stage)
@@ -152,6 +162,7 @@ def show(report: dict[str, Any], console: Console) -> None:
     console.print(precision_table(report), highlight=False)
     console.print(pipeline_table("End-to-end fps against faces per frame", report["sweeps"]["faces"], "faces"))
     console.print(pipeline_table("End-to-end fps against resolution", report["sweeps"]["resolution"], "resolution"))
+    console.print(targets_table(report))
     live = report["live"]
     if live["status"] == "measured":
         c2o = live["capture_to_output_ms"]

@@ -69,6 +69,10 @@ def test_report_validates_against_its_schema(two_runs):
     precision = report["precision"]
     assert precision["status"] == "absent" and precision["members"] == []
     assert "packs quantize default" in precision["note"]
+    # Each target with its figure; those this tiny run did not measure say so, never a guess.
+    targets = {t["name"]: t for t in report["headline"]["targets"]}
+    assert set(targets) == {"fps_8_faces_over_1", "fps_16_faces_over_1", "sinks_p50_ms_at_8_faces", "vs_peer"}
+    assert targets["fps_8_faces_over_1"]["measured"] is None and targets["fps_8_faces_over_1"]["met"] is None
 
 
 def test_plots_are_non_empty_pngs(two_runs):
