@@ -24,37 +24,49 @@ class ScheduleConfig:
 class _Last:
     frame: int
     box: np.ndarray
-    scores: FaceScores
 
 
 class Scheduler:
+    """`due` is asked when a frame's faces are tracked, `remember`/`carried` when they are scored,
+    possibly on another thread a frame or two later: a run is booked when it is decided, so
+    the frames tracked meanwhile do not book it again."""
+
     def __init__(self, config: ScheduleConfig) -> None:
         if config.every < 1:
             raise ValueError("every must be >= 1")
         self.config = config
-        self._last: dict[int, _Last] = {}
+        self._booked: dict[int, _Last] = {}  # the frame and box of each track's last run, as decided
+        self._scores: dict[int, FaceScores] = {}  # each track's scores from that run, once made
 
     def due(self, frame: int, track_ids: tuple[int, ...], detections: tuple[Detection, ...]) -> list[bool]:
-        """Per detection: must the ensemble run on it now?"""
+        """Per detection: must the ensemble run on it now? (A run it says yes to is booked.)"""
         if self.config.every == 1:
             return [True] * len(detections)
         out = []
         for tid, det in zip(track_ids, detections, strict=False):
-            last = self._last.get(tid)
-            if last is None or not 0 <= frame - last.frame < self.config.every:
-                out.append(True)
-                continue
-            overlap = iou_matrix(last.box[None], np.asarray(det.box, np.float64)[None])[0, 0]
-            out.append(bool(overlap < self.config.min_iou))
+            box = np.asarray(det.box, np.float64)
+            last = self._booked.get(tid)
+            run = (
+                last is None
+                or not 0 <= frame - last.frame < self.config.every
+                or iou_matrix(last.box[None], box[None])[0, 0] < self.config.min_iou
+            )
+            if run:
+                self._booked[tid] = _Last(frame, box)
+            out.append(bool(run))
         return out
 
     def carried(self, track_id: int) -> FaceScores:
-        return self._last[track_id].scores
+        return self._scores[track_id]
 
-    def remember(self, frame: int, track_id: int, detection: Detection, scores: FaceScores) -> None:
+    def remember(self, track_id: int, scores: FaceScores) -> None:
         if self.config.every > 1:
-            self._last[track_id] = _Last(frame, np.asarray(detection.box, np.float64), scores)
+            self._scores[track_id] = scores
 
-    def forget(self, track_ids: tuple[int, ...]) -> None:
+    def forget_booked(self, track_ids: tuple[int, ...]) -> None:
         for tid in track_ids:
-            self._last.pop(tid, None)
+            self._booked.pop(tid, None)
+
+    def forget_scores(self, track_ids: tuple[int, ...]) -> None:
+        for tid in track_ids:
+            self._scores.pop(tid, None)

@@ -7,6 +7,12 @@ leak from one source into the next, and several sources can be served side by si
 A source of independent pictures (a folder of photos) gets `independent=True`: every frame
 starts from fresh face state (new track ids, no smoothing, no schedule carry-over, no
 fallback), so nothing leaks from one photo into the next either.
+
+Two threads may share a source's state, one frame or two apart: `plan` (the detection
+schedule, the tracker, the inference schedule's bookings) on one, in frame order, and
+`finish` (scores carried, smoothing, the protagonist, the fallback) on the other, in the same
+order. Neither touches the other's part: a track's end reaches `finish` with the frame it
+ended at (`Pending.ended`).
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ class Pending:
     track_ids: tuple[int, ...]
     due: tuple[bool, ...]
     track_ms: float = 0.0
+    ended: tuple[int, ...] = ()  # tracks that ended at this frame: `finish` forgets their scores
 
     @property
     def due_detections(self) -> tuple[Detection, ...]:
@@ -56,7 +63,7 @@ class Pending:
 
 
 class SourceFaces:
-    """Per-source face state; `step` is called from one thread, in frame order."""
+    """Per-source face state; `plan` and `finish` each from one thread, in frame order (`step`: both)."""
 
     def __init__(self, options: FaceOptions, look_ahead: bool, independent: bool = False) -> None:
         self.options = options
@@ -82,19 +89,23 @@ class SourceFaces:
         Split from `step` so that a caller can score the due faces of many sources in one batch."""
         t0 = time.perf_counter()
         detections, kinds = found.detections, found.kinds
+        ended: list[int] = []
         if found.cut or self.independent:  # nothing of the previous shot or picture carries over
-            self._forget(self.tracker.end_all())
+            ended += self.tracker.end_all()
         if self.options.protagonist_only and len(detections) > 1:
             lead = protagonist_index(detections)
             detections, kinds = (detections[lead],), (kinds[lead],)
-        ids, ended = self.tracker.update(detections)
-        self._forget(ended)
+        ids, gone = self.tracker.update(detections)
+        ended += gone
+        self.scheduler.forget_booked(tuple(ended))
         due = self.scheduler.due(frame.frame_id, tuple(ids), detections)
-        return Pending(frame, detections, kinds, tuple(ids), tuple(due), (time.perf_counter() - t0) * 1000)
+        ms = (time.perf_counter() - t0) * 1000
+        return Pending(frame, detections, kinds, tuple(ids), tuple(due), ms, tuple(ended))
 
     def finish(self, pending: Pending, fresh: tuple[FaceScores, ...], stage_ms: dict[str, float]) -> list[FrameResult]:
         """Carries scores to the faces that were not due, smooths, and releases final results."""
         t0 = time.perf_counter()
+        self._forget(pending.ended)
         it = iter(fresh)
         frame, detections = pending.frame, pending.detections
         lead = self._lead(pending)
@@ -104,7 +115,7 @@ class SourceFaces:
         ):
             scores = next(it) if run else self.scheduler.carried(tid)
             if run:
-                self.scheduler.remember(frame.frame_id, tid, det, scores)
+                self.scheduler.remember(tid, scores)
             ok = self._pose_ok(det)
             smoothed = self._smooth(tid, scores) if ok else self._held(tid, scores)
             faces.append(FaceResult(tid, det, scores, smoothed, protagonist=i == lead, fresh=run, pose_ok=ok, det=kind))
@@ -125,8 +136,8 @@ class SourceFaces:
         self._lead_track = None if lead is None else pending.track_ids[lead]
         return lead
 
-    def _forget(self, ended: list[int]) -> None:
-        self.scheduler.forget(tuple(ended))
+    def _forget(self, ended: tuple[int, ...]) -> None:
+        self.scheduler.forget_scores(ended)
         for tid in ended:
             self.smoother.forget(tid)
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..faces.detect_schedule import FrameDetections
 from ..faces.detectors import DetectorNeeds, FaceDetector, identity, make_detector
-from ..faces.state import Scorer, SourceFaces
+from ..faces.state import Pending, Scorer, SourceFaces
 from ..messages import Detection, FaceScores, Frame, FrameResult, timings
 from ..models.backends import BackendOptions
 from ..models.ensemble import Ensemble
@@ -23,6 +23,17 @@ log = logging.getLogger(__name__)
 ManyScorer = Callable[
     [list[tuple[np.ndarray, tuple[Detection, ...]]]], tuple[list[tuple[FaceScores, ...]], dict[str, float]]
 ]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Frames between detection and scoring (one per source): their tracked faces, and which
+    are due. Made by `prepare` on one thread, taken by `complete` on another."""
+
+    items: tuple[tuple[Frame, SourceFaces], ...]
+    found: tuple[FrameDetections, ...]
+    pending: tuple[Pending, ...]
+    detect_ms: float
 
 
 @dataclass(frozen=True)
@@ -70,16 +81,27 @@ class Analyser:
 
         Each source's face state decides which of its faces are due; only those are scored.
         Results per item, in order; the batch sizes go to `self.batches` and `last_batch`."""
+        return self.complete(self.prepare(items))
+
+    def prepare(self, items: list[tuple[Frame, SourceFaces]]) -> Prepared:
+        """Detection and tracking: the first half of `analyse_batch`, which may run on its own
+        thread, one batch ahead of `complete` (the detector and the members then run at once)."""
         t0 = time.perf_counter()
         found = self._detect(items)
         detect_ms = (time.perf_counter() - t0) * 1000
-        pending = [faces.plan(frame, f) for (frame, faces), f in zip(items, found, strict=False)]
+        pending = tuple(faces.plan(frame, f) for (frame, faces), f in zip(items, found, strict=False))
+        return Prepared(tuple(items), tuple(found), pending, detect_ms)
+
+    def complete(self, prepared: Prepared) -> list[list[FrameResult]]:
+        """Scoring, smoothing and the results: the second half of `analyse_batch`, in batch order."""
+        pending = prepared.pending
         scored, score_ms = self.score_many([(p.frame.image, p.due_detections) for p in pending])
-        self.last_batch = (len(items), sum(len(p.due_detections) for p in pending))
+        self.last_batch = (len(pending), sum(len(p.due_detections) for p in pending))
         self.batches.add(*self.last_batch)
+        stages = {"detect": prepared.detect_ms}
         return [
-            faces.finish(p, fresh, timings({"decode": frame.decode_ms, "detect": detect_ms}, f.stage_ms, score_ms))
-            for (frame, faces), p, f, fresh in zip(items, pending, found, scored, strict=False)
+            faces.finish(p, fresh, timings({"decode": frame.decode_ms, **stages}, f.stage_ms, score_ms))
+            for (frame, faces), p, f, fresh in zip(prepared.items, pending, prepared.found, scored, strict=False)
         ]
 
     def _detect(self, items: list[tuple[Frame, SourceFaces]]) -> list[FrameDetections]:

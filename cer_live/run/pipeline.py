@@ -1,12 +1,14 @@
-"""The threaded pipeline for one source: capture -> analyse -> sinks.
+"""The threaded pipeline for one source: capture -> detect -> score -> sinks.
 
-capture thread  --q1-->  analyser thread  --q2-->  calling thread (sinks)
+capture thread  --q1-->  detect thread  --qm-->  score thread  --q2-->  calling thread (sinks)
 
 Bounded queues keep memory flat; q1's policy is the source's backpressure (see queues.py).
-The analyser thread detects, then hands the frame to the source's own face state (tracks,
-schedule, scores, smoothing, fallback), so per-face state is touched by one thread only.
+The detect thread finds and tracks the frame's faces (the source's detection schedule and
+tracker); the score thread aligns and scores the due faces, smooths them and applies the
+fallback, one frame behind, so that the detector and the members run at once. Each part of
+the source's face state is touched by one of the two threads only (see faces/state.py).
 Status events from live sources travel in line with the frames and are never dropped.
-Decode, inference and encoding release the GIL, so the stages overlap on two cores.
+Decode, detection, inference and encoding release the GIL, so the stages overlap on two cores.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ..messages import END, End, Failure, Frame, FrameResult, QueueItem, Results
 from ..sinks.base import SinkSet
 from ..sinks.records import event_record
 from ..sources.base import FrameSource
-from .analyser import Analyser
+from .analyser import Analyser, Prepared
 from .batch_stats import BatchStats
 from .metrics import StageStats
 from .queues import POLICIES, FrameQueue
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 _POLL_S = 0.1  # how often blocked threads look at the stop flag
 _JOIN_S = 5.0
+MID_QUEUE = 2  # frames detected ahead of scoring: enough to overlap the two, few for latency
 
 
 def _capture(source: FrameSource, q: FrameQueue, halt: threading.Event, abandon: threading.Event, latest: bool) -> None:
@@ -53,19 +56,37 @@ def _capture(source: FrameSource, q: FrameQueue, halt: threading.Event, abandon:
         source.close()
 
 
-def _analyse(lane: Lane, analyser: Analyser) -> None:
-    """Everything captured is analysed, and the fallback's held frames released, before the end."""
-    faces, q_in, q_out, abandon = lane.faces, lane.q1, lane.q2, lane.abandon
+def _detect(lane: Lane, analyser: Analyser, q_mid: FrameQueue) -> None:
+    """Every captured frame detected and tracked, in order, then the end."""
+    try:
+        while not lane.abandon.is_set():
+            try:
+                item = lane.q1.get(timeout=_POLL_S)
+            except queue.Empty:
+                continue
+            out = analyser.prepare([(item, lane.faces)]) if isinstance(item, Frame) else item
+            q_mid.put(out, lane.abandon)
+            if isinstance(out, End):
+                return
+    except BaseException as exc:
+        q_mid.put(Failure(exc), lane.abandon)
+        q_mid.put(END, lane.abandon)
+
+
+def _score(lane: Lane, analyser: Analyser, q_mid: FrameQueue) -> None:
+    """Everything detected is scored, and the fallback's held frames released, before the end."""
+    faces, q_out, abandon = lane.faces, lane.q2, lane.abandon
     try:
         while not abandon.is_set():
             try:
-                item = q_in.get(timeout=_POLL_S)
+                item = q_mid.get(timeout=_POLL_S)
             except queue.Empty:
                 continue
-            out: QueueItem = item
+            out = item
             match item:
-                case Frame():
-                    out = Results(tuple(analyser.analyse(item, faces)))
+                case Prepared():
+                    (results,) = analyser.complete(item)
+                    out = Results(tuple(results))
                     lane.batches.add(*analyser.last_batch)
                 case End():
                     q_out.put(Results(tuple(faces.flush())), abandon)
@@ -141,8 +162,8 @@ def announce_once() -> Callable[[], None]:
 class Lane:
     """One source's capture thread, queues, face state, sinks and report.
 
-    Its analyser stage is someone else's: a thread of its own (`run_source`), or the batcher
-    that serves many lanes at once (multi.py). `run` drains results to the sinks on the
+    Its analyser stage is someone else's: detect and score threads of its own (`run_source`),
+    or the batcher that serves many lanes at once (multi.py). `run` drains results to the sinks on the
     calling thread and always closes them."""
 
     def __init__(
@@ -171,7 +192,8 @@ class Lane:
             on_stop,
         )
         self.report = SourceReport(name=source.name, label=source.label, policy=policy)
-        self.q1, self.q2 = FrameQueue(size), FrameQueue(out_size or size)
+        self.q1: FrameQueue[QueueItem] = FrameQueue(size)
+        self.q2: FrameQueue[QueueItem] = FrameQueue(out_size or size)
         self.halt, self.abandon = threading.Event(), threading.Event()
         self.batches = BatchStats()
         self.emitter = _Emitter(sinks, self.report, on_frame)
@@ -230,10 +252,13 @@ def run_source(
     stop_requested: Callable[[], bool] = lambda: False,
     queue_size: int | None = None,
 ) -> SourceReport:
-    """Runs one source to its end (or a stop request) with an analyser thread of its own."""
+    """Runs one source to its end (or a stop request) with detect and score threads of its own."""
     lane = Lane(source, faces, sinks, on_frame, policy, stop_requested, queue_size)
-    analyse = threading.Thread(target=_analyse, args=(lane, analyser), name=f"analyse-{source.name}", daemon=True)
-    return lane.run([lane.capture_thread(), analyse])
+    q_mid: FrameQueue[QueueItem | Prepared] = FrameQueue(MID_QUEUE)
+    name = source.name
+    detect = threading.Thread(target=_detect, args=(lane, analyser, q_mid), name=f"detect-{name}", daemon=True)
+    score = threading.Thread(target=_score, args=(lane, analyser, q_mid), name=f"score-{name}", daemon=True)
+    return lane.run([lane.capture_thread(), detect, score])
 
 
 def _halt(source: FrameSource, halt: threading.Event) -> None:

@@ -12,23 +12,28 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Generic, TypeVar
 
-from ..messages import Frame, QueueItem
+from ..messages import Frame
+
+T = TypeVar("T")
 
 POLICIES = ("all", "latest")
 
 
-class FrameQueue:
+class FrameQueue(Generic[T]):
+    """Items of type T (QueueItem between the pipeline's stages)."""
+
     def __init__(self, maxsize: int) -> None:
         if maxsize < 1:
             raise ValueError("a frame queue needs room for at least one item")
         self.maxsize = maxsize
         self.dropped = 0  # frames dropped by put_latest, over the queue's life
-        self._items: deque[QueueItem] = deque()
+        self._items: deque[T] = deque()
         self._changed = threading.Condition()
         self.on_put: Callable[[], None] | None = None  # rung after each put: a consumer serving many queues
 
-    def put(self, item: QueueItem, stop: threading.Event, poll_s: float = 0.1) -> bool:
+    def put(self, item: T, stop: threading.Event, poll_s: float = 0.1) -> bool:
         """Waits for room; False if `stop` was set first (the item was not queued)."""
         with self._changed:
             while len(self._items) >= self.maxsize:
@@ -51,7 +56,7 @@ class FrameQueue:
                     self.dropped += 1
             if self.dropped:
                 frame = replace(frame, dropped=self.dropped)
-            self._items.append(frame)
+            self._items.append(frame)  # type: ignore[arg-type]  # a frame queue's T includes Frame
             self._changed.notify_all()
         self._ring()
         return frame
@@ -60,7 +65,7 @@ class FrameQueue:
         if self.on_put is not None:
             self.on_put()
 
-    def get(self, timeout: float) -> QueueItem:
+    def get(self, timeout: float) -> T:
         """The oldest item; queue.Empty if none came within `timeout` seconds."""
         with self._changed:
             if not self._items and not self._changed.wait_for(lambda: bool(self._items), timeout):
