@@ -7,7 +7,7 @@ measured per frame and per stage.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -40,6 +40,15 @@ class Detection:
     def area(self) -> float:
         x1, y1, x2, y2 = self.box
         return max(0.0, x2 - x1) * max(0.0, y2 - y1)
+
+    def moved(self, dx: float, dy: float) -> Detection:
+        """The same face shifted by (dx, dy) pixels: its box and landmarks (a crop's offset, a prediction)."""
+        x1, y1, x2, y2 = self.box
+        return replace(
+            self,
+            box=(x1 + dx, y1 + dy, x2 + dx, y2 + dy),
+            landmarks=tuple((x + dx, y + dy) for x, y in self.landmarks),
+        )
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -245,7 +245,7 @@ class DetectionSchedule:
             and (d.box[2] < x2 - x1 - 1 or x2 == width)
             and (d.box[3] < y2 - y1 - 1 or y2 == height)
         ]
-        return self._unknown([_shifted(d, x1, y1) for d in whole])
+        return self._unknown([d.moved(x1, y1) for d in whole])
 
     def _full_done(self, dets: tuple[Detection, ...]) -> FrameDetections:
         self._dets, self._kinds = list(dets), ["full"] * len(dets)
@@ -303,13 +303,6 @@ class DetectionSchedule:
         boxes = np.array([d.box for d in found], np.float64).reshape(-1, 4)
         overlap = iou_matrix(boxes, known).max(axis=1) if len(known) else np.zeros(len(boxes))
         return [d for d, o in zip(found, overlap, strict=False) if o < self.config.match_iou]
-
-
-def _shifted(det: Detection, dx: float, dy: float) -> Detection:
-    x1, y1, x2, y2 = det.box
-    return replace(
-        det, box=(x1 + dx, y1 + dy, x2 + dx, y2 + dy), landmarks=tuple((x + dx, y + dy) for x, y in det.landmarks)
-    )
 
 
 def _continuation(

@@ -52,13 +52,7 @@ class Followed:
     def predicted(self, at: int) -> Detection:
         """Its last detection moved to where the velocity puts it at frame `at`."""
         steps = at - self.seen
-        dx, dy = self.velocity[0] * steps, self.velocity[1] * steps
-        x1, y1, x2, y2 = self.det.box
-        return replace(
-            self.det,
-            box=(x1 + dx, y1 + dy, x2 + dx, y2 + dy),
-            landmarks=tuple((x + dx, y + dy) for x, y in self.det.landmarks),
-        )
+        return self.det.moved(self.velocity[0] * steps, self.velocity[1] * steps)
 
     def moved_to(self, det: Detection) -> Followed:
         return replace(self, box=det.box)
