@@ -135,8 +135,8 @@ class DetectionSchedule:
         """Starts a frame (`fill`: the colour a region's overhang gets, the detector's zero):
         its detections when it needs no detector call, else None, and then
         `requests()` says which call to make and `absorb()` takes its answer, until one
-        returns the frame's detections (at most two rounds: a rescue or a cheap scan follows
-        the regions)."""
+        returns the frame's detections (a few rounds: the regions, then a rescue scan, or the
+        changed areas one by one and perhaps a cheap scan)."""
         self._image, self._ms = image, {}
         self._dets, self._kinds, self._regions, self._due = [], [], [], []
         if self.config.mode == "full":
