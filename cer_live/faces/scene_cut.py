@@ -28,18 +28,12 @@ def difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs(a - b).mean(axis=2)
 
 
-def changed_away_from(
-    diff: np.ndarray, boxes: list[tuple[float, ...]], frame_hw: tuple[int, int], threshold: float, margin: float
-) -> bool:
-    """Whether a cell changed by more than `threshold` outside every known face, each widened
-    by `margin` times its size on every side (a head moving changes the hair and shoulders too)."""
-    return bool(changed_cells(diff, boxes, frame_hw, threshold, margin).any())
-
-
 def changed_cells(
     diff: np.ndarray, boxes: list[tuple[float, ...]], frame_hw: tuple[int, int], threshold: float, margin: float
 ) -> np.ndarray:
-    """The (18, 32) mask of cells that changed by more than `threshold` away from every known face."""
+    """The (18, 32) mask of cells that changed by more than `threshold` away from every known face,
+    each widened by `margin` times its size on every side (a head moving changes the hair and
+    shoulders too)."""
     free = diff > threshold
     if not free.any():
         return free

@@ -98,9 +98,10 @@ class Analyser:
         scored, score_ms = self.score_many([(p.frame.image, p.due_detections) for p in pending])
         self.last_batch = (len(pending), sum(len(p.due_detections) for p in pending))
         self.batches.add(*self.last_batch)
-        stages = {"detect": prepared.detect_ms}
         return [
-            faces.finish(p, fresh, timings({"decode": frame.decode_ms, **stages}, f.stage_ms, score_ms))
+            faces.finish(
+                p, fresh, timings({"decode": frame.decode_ms, "detect": prepared.detect_ms}, f.stage_ms, score_ms)
+            )
             for (frame, faces), p, f, fresh in zip(prepared.items, pending, prepared.found, scored, strict=False)
         ]
 

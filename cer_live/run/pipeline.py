@@ -56,46 +56,52 @@ def _capture(source: FrameSource, q: FrameQueue, halt: threading.Event, abandon:
         source.close()
 
 
-def _detect(lane: Lane, analyser: Analyser, q_mid: FrameQueue) -> None:
-    """Every captured frame detected and tracked, in order, then the end."""
+def _relay(
+    q_in: FrameQueue,
+    q_out: FrameQueue,
+    abandon: threading.Event,
+    step: Callable[[object], object],
+    at_end: Callable[[], object] | None = None,
+) -> None:
+    """One stage: every item from q_in to q_out in order, through `step`; at the end marker,
+    `at_end`'s item goes before it. A failure is passed on, then the end."""
     try:
-        while not lane.abandon.is_set():
+        while not abandon.is_set():
             try:
-                item = lane.q1.get(timeout=_POLL_S)
+                item = q_in.get(timeout=_POLL_S)
             except queue.Empty:
                 continue
-            out = analyser.prepare([(item, lane.faces)]) if isinstance(item, Frame) else item
-            q_mid.put(out, lane.abandon)
-            if isinstance(out, End):
+            if isinstance(item, End):
+                if at_end is not None:
+                    q_out.put(at_end(), abandon)
+                q_out.put(item, abandon)
                 return
+            q_out.put(step(item), abandon)
     except BaseException as exc:
-        q_mid.put(Failure(exc), lane.abandon)
-        q_mid.put(END, lane.abandon)
+        q_out.put(Failure(exc), abandon)
+        q_out.put(END, abandon)
+
+
+def _detect(lane: Lane, analyser: Analyser, q_mid: FrameQueue) -> None:
+    """Every captured frame detected and tracked, in order, then the end."""
+
+    def step(item: object) -> object:
+        return analyser.prepare([(item, lane.faces)]) if isinstance(item, Frame) else item
+
+    _relay(lane.q1, q_mid, lane.abandon, step)
 
 
 def _score(lane: Lane, analyser: Analyser, q_mid: FrameQueue) -> None:
     """Everything detected is scored, and the fallback's held frames released, before the end."""
-    faces, q_out, abandon = lane.faces, lane.q2, lane.abandon
-    try:
-        while not abandon.is_set():
-            try:
-                item = q_mid.get(timeout=_POLL_S)
-            except queue.Empty:
-                continue
-            out = item
-            match item:
-                case Prepared():
-                    (results,) = analyser.complete(item)
-                    out = Results(tuple(results))
-                    lane.batches.add(*analyser.last_batch)
-                case End():
-                    q_out.put(Results(tuple(faces.flush())), abandon)
-            q_out.put(out, abandon)
-            if isinstance(out, End):
-                return
-    except BaseException as exc:
-        q_out.put(Failure(exc), abandon)
-        q_out.put(END, abandon)
+
+    def step(item: object) -> object:
+        if not isinstance(item, Prepared):
+            return item
+        (results,) = analyser.complete(item)
+        lane.batches.add(*analyser.last_batch)
+        return Results(tuple(results))
+
+    _relay(q_mid, lane.q2, lane.abandon, step, lambda: Results(tuple(lane.faces.flush())))
 
 
 def _log_event(event: StatusEvent) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from cer_live.faces.scene_cut import changed_away_from, difference, thumbnail
+from cer_live.faces.scene_cut import changed_cells, difference, thumbnail
 from cer_live.sources.images import read_image
 
 
@@ -31,6 +31,6 @@ def test_a_face_pasted_away_from_the_known_face_is_new_content(sample):
     pasted[280:340, 20:80] = face
     diff = difference(thumbnail(frame), thumbnail(pasted))
     known = [(360.0, 52.0, 579.0, 353.0)]  # the video's own face
-    assert changed_away_from(diff, known, frame.shape[:2], 20.0, 1.0)
-    assert not changed_away_from(diff, [(20.0, 280.0, 80.0, 340.0)], frame.shape[:2], 20.0, 1.0)
-    assert not changed_away_from(np.zeros_like(diff), known, frame.shape[:2], 20.0, 1.0)
+    assert changed_cells(diff, known, frame.shape[:2], 20.0, 1.0).any()
+    assert not changed_cells(diff, [(20.0, 280.0, 80.0, 340.0)], frame.shape[:2], 20.0, 1.0).any()
+    assert not changed_cells(np.zeros_like(diff), known, frame.shape[:2], 20.0, 1.0).any()
