@@ -24,7 +24,16 @@ from .checkpoints import Checkpoint, to_module
 from .faces import collect_faces, default_sources
 from .fused import fuse_members
 from .onnx_export import INPUT, OPSET, to_fp16, to_onnx
-from .parity import MIN_FACES, check_member, float64_probs, onnx_probs, torch_probs
+from .parity import (
+    FP16_MIN_TOP1,
+    FP16_TIE_MARGIN,
+    FP32_MAX_ABS_DIFF,
+    MIN_FACES,
+    check_member,
+    float64_probs,
+    onnx_probs,
+    torch_probs,
+)
 from .random_init import random_member
 from .staging import publish, staged
 
@@ -221,8 +230,9 @@ def _manifest(options: ExportOptions, entries: list[dict], faces: int) -> dict:
         "fusion": options.fusion,
         "parity": {
             "faces": faces,
-            "fp32_max_abs_diff_limit": 1e-4,
-            "fp16_min_top1": 0.995,
+            "fp32_max_abs_diff_limit": FP32_MAX_ABS_DIFF,
+            "fp16_min_top1": FP16_MIN_TOP1,
+            "fp16_tie_margin": FP16_TIE_MARGIN,
         },
     }
 

@@ -16,6 +16,9 @@ from ..models.softmax import softmax
 
 FP32_MAX_ABS_DIFF = 1e-4  # on softmax probabilities
 FP16_MIN_TOP1 = 0.995
+# A face whose top two classes lie closer than this (softmax) is a near-tie that FP16 rounding
+# may break either way; such flips say nothing about the export, so FP16 top-1 is judged on the rest.
+FP16_TIE_MARGIN = 0.02
 MIN_FACES = 64
 FLOAT32_NOISE_MARGIN = 1.5  # ONNX may be this much further from float64 than torch fp32 is
 
@@ -63,6 +66,27 @@ def compare(reference: np.ndarray, candidate: np.ndarray) -> Parity:
     )
 
 
+def decisive(reference: np.ndarray, margin: float = FP16_TIE_MARGIN) -> np.ndarray:
+    """Faces whose top class leads the runner-up by more than `margin`."""
+    top2 = np.sort(reference, axis=1)[:, -2:]
+    return (top2[:, 1] - top2[:, 0]) > margin
+
+
+def check_fp16(name: str, reference: np.ndarray, fp16: np.ndarray, enforce: bool) -> dict:
+    clear = decisive(reference)
+    overall = compare(reference, fp16)
+    judged = compare(reference[clear], fp16[clear]) if clear.any() else None
+    report = {**asdict(overall), "enforced": enforce, "decisive_faces": int(clear.sum())}
+    report["decisive_top1_agreement"] = judged.top1_agreement if judged else None
+    if enforce and judged is not None and judged.top1_agreement < FP16_MIN_TOP1:
+        raise ParityError(
+            f"member '{name}': fp16 ONNX agrees with torch on top-1 for {judged.top1_agreement:.1%} of the {judged.faces} "
+            f"faces whose top class leads by more than {FP16_TIE_MARGIN} (limit {FP16_MIN_TOP1:.1%}); export without "
+            "--fp16 or check the model for FP16 overflow; no pack was written"
+        )
+    return report
+
+
 def check_member(
     name: str,
     reference: np.ndarray,
@@ -78,8 +102,10 @@ def check_member(
     answer than torch's own fp32 is: then the gap is float32 rounding in a deep network, which
     the ONNX file cannot fix, not an export error. A wrong weight or operator lands far from both.
 
-    `enforce_fp16=False` is for untrained members: their random heads leave near-ties between
-    classes that FP16 rounding flips, so the figure is recorded but says nothing about the export.
+    FP16 top-1 is judged on the faces torch decides clearly (see `decisive`): a barely trained
+    member, scored on faces unlike its training set, leaves near-ties that rounding flips.
+    `enforce_fp16=False` is for untrained members, whose random heads are near-ties throughout:
+    the figure is recorded but says nothing about the export.
     """
     if len(reference) < MIN_FACES:
         raise ParityError(
@@ -99,11 +125,5 @@ def check_member(
             f"on {p32.faces} faces; the export is wrong, no pack was written"
         )
     if fp16 is not None:
-        p16 = compare(reference, fp16)
-        report["fp16"] = {**asdict(p16), "enforced": enforce_fp16}
-        if enforce_fp16 and p16.top1_agreement < FP16_MIN_TOP1:
-            raise ParityError(
-                f"member '{name}': fp16 ONNX agrees with torch on top-1 for {p16.top1_agreement:.1%} of {p16.faces} faces "
-                f"(limit {FP16_MIN_TOP1:.1%}); export without --fp16 or check the model for FP16 overflow; no pack was written"
-            )
+        report["fp16"] = check_fp16(name, reference, fp16, enforce_fp16)
     return report
