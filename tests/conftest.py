@@ -18,13 +18,17 @@ FIVE = ("mobilenet_v2", "resnet18", "resnet152", "densenet121", "densenet201")
 
 @pytest.fixture(scope="session")
 def five_member_pack(tmp_path_factory):
-    """A pack of the five reference architectures, untrained, exported once per test session."""
+    """A pack of the five reference architectures, untrained, exported once per test session.
+
+    At 112x112 rather than the recipe's 224x224: the same layers and weights' shapes (pooling
+    is adaptive), a quarter of the arithmetic in the export's torch, float64 and ONNX passes.
+    No FP16 files and no fused model: no test of this pack reads them (test_build covers both)."""
     pytest.importorskip("torchvision")
     from cer_live.export.build import ExportOptions, MemberInput, export_pack
 
     root = tmp_path_factory.mktemp("engines")
     members = [MemberInput(arch, arch, seed=i) for i, arch in enumerate(FIVE)]
-    return export_pack(members, ExportOptions(name="five", out_root=root, fused=True))
+    return export_pack(members, ExportOptions(name="five", out_root=root, size=(112, 112), fp16=False))
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,11 @@ def test_onnxruntime_cuda_with_io_binding_matches_the_cpu():
 @pytest.mark.skipif(not _torch_cuda(), reason="torch sees no CUDA device")
 def test_torch_fp16_on_cuda_matches_onnxruntime(five_member_pack):
     pack = load_pack(str(five_member_pack.path))
-    x = np.random.default_rng(0).normal(0, 0.25, (8, 3, 224, 224)).astype(np.float32)
+    x = (
+        np.random.default_rng(0)
+        .normal(0, 0.25, (8, 3, pack.members[0].size[1], pack.members[0].size[0]))
+        .astype(np.float32)
+    )
     for spec in pack.members[:2]:
         want = backends.create("onnxruntime", spec.model, BackendOptions()).infer(x)[0]
         got = backends.create("torch", spec.source, BackendOptions(device="cuda", precision="fp16")).infer(x)[0]
