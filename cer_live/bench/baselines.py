@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import subprocess
+import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -110,18 +113,55 @@ def _frames_file(video: Path, limit: int, scratch: Path) -> Path:
     return path
 
 
-def peer_fps(video: Path, limit: int, python: str | None = None, scratch: Path | None = None) -> float:
+@dataclass(frozen=True)
+class PeerRun:
+    fps: float  # fer's per-frame analysis, model loaded
+    whole_process_fps: float | None  # frames over the peer process's wall time, start-up included
+
+
+def peer_fps(video: Path, limit: int, python: str | None = None, scratch: Path | None = None) -> PeerRun:
     """fer's per-frame analysis (its default Haar detector) on the same frames; in its own
-    interpreter when `python` is given (then the frames go to it as a .npy in `scratch`)."""
+    interpreter when `python` is given (then the frames go to it as a .npy in `scratch`, and the
+    process's wall time, from spawn to exit, is measured too)."""
     if python is not None:
         frames = _frames_file(video, limit, scratch or Path(tempfile.gettempdir()))
+        t0 = time.perf_counter()
         done = subprocess.run(
             [python, str(PEER_SCRIPT), str(frames)], capture_output=True, text=True, timeout=PEER_TIMEOUT_S
         )
+        wall = time.perf_counter() - t0
         if done.returncode != 0:
             why = (done.stderr.strip().splitlines() or ["no output"])[-1]
             raise BenchError(f"the fer peer failed in {python}: {why}")
-        return float(json.loads(done.stdout.strip().splitlines()[-1])["fps"])
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        return PeerRun(float(figures["fps"]), figures["frames"] / wall)
+    return PeerRun(_peer_in_process(video, limit), None)
+
+
+def whole_process_fps(video: Path, scratch: Path) -> float:
+    """`cer-live run VIDEO` as a user runs it (defaults, every output), in a fresh interpreter:
+    frames over the wall time from spawn to exit, start-up and model loading included."""
+    out = scratch / "whole-process"
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "cer_live", "run", str(video), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=PEER_TIMEOUT_S,
+    )
+    wall = time.perf_counter() - t0
+    try:
+        if done.returncode != 0:
+            why = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise BenchError(f"cer-live run failed on {video.name}: {why}")
+        summary = json.loads((out / "summary.json").read_text())
+        return sum(source["frames"] for source in summary["sources"]) / wall
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _peer_in_process(video: Path, limit: int) -> float:
     try:
         from fer import FER  # type: ignore[import-not-found]
     except ImportError:  # fer 25 keeps the class in its submodule only

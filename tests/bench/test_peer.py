@@ -34,6 +34,6 @@ PEER_PYTHON = os.environ.get("CER_LIVE_PEER_PYTHON", "")
 def test_the_peer_runs_in_its_own_interpreter_on_the_same_frames(sample, tmp_path):
     status = peer_status(PEER_PYTHON)
     assert status["status"] == "available" and status["python"] == PEER_PYTHON
-    fps = peer_fps(sample("WolfgangLanger_Pexels.mp4"), 6, PEER_PYTHON, tmp_path)
-    assert fps > 0
+    run = peer_fps(sample("WolfgangLanger_Pexels.mp4"), 6, PEER_PYTHON, tmp_path)
+    assert run.fps > 0 and 0 < run.whole_process_fps < run.fps  # the whole process includes start-up
     assert np.load(tmp_path / "peer-frames.npy").shape == (6, 360, 640, 3)  # the frames it was given
