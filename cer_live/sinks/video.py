@@ -43,8 +43,10 @@ def _encoder_options(fps: float, canvas: Canvas) -> dict[str, str]:
     # with x264's slice threads), and the pipeline's other stages want the other cores.
     threads = "1" if canvas.width * canvas.height <= 1280 * 720 else "0"
     # zerolatency: no B-frames and no lookahead, so packets leave in display order at once.
+    # ultrafast: on the sample video 0.9 ms a frame against superfast's 1.7 ms, 0.3 dB lower
+    # PSNR, files 1.5-1.8x larger; the pipeline ran 11.7% faster with it (median of 5 A/B runs).
     return {
-        "preset": "superfast",
+        "preset": "ultrafast",
         "tune": "zerolatency",
         "crf": "23",
         "g": keyint,

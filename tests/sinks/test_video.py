@@ -148,7 +148,7 @@ def test_a_killed_writer_leaves_a_video_that_plays_to_its_last_fragment(tmp_path
 
 
 def test_a_full_disk_leaves_whole_fragments_and_says_so_in_one_line(tmp_path, sample):
-    with small_disk(tmp_path / "disk", 160) as disk:
+    with small_disk(tmp_path / "disk", 640) as disk:  # a few one-second fragments of about 250 KiB
         path = disk / "out.mp4"
         sink = AnnotatedVideoSink(path, 23.976, "x")
         with pytest.raises(DiskFullError) as info:
