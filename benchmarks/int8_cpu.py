@@ -16,7 +16,7 @@ the sample video and <= 600 MB maximum RSS; the fp32 pack is measured in the sam
    (maximum RSS of the whole process), fps from its summary.json: fp32 and INT8 with the
    members one after another (the runtime before) and side by side (the runtime now), and
    `--before`'s INT8 pack one after another; the agreement of fp32 and INT8's labels row by row.
-Saves benchmarks/results/int8_cpu.json. `--profile`: each member alone and the five together
+Saves benchmarks/results/int8_cpu.json (or --out). `--profile`: each member alone and the five together
 at one face instead (benchmarks/results/int8_cpu_profile.json).
 """
 
@@ -348,6 +348,9 @@ def main() -> None:
     )
     parser.add_argument("--lock", type=Path, help="run each heavy child under flock LOCK (a shared machine)")
     parser.add_argument(
+        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "int8_cpu.json", help="where the results go"
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="only each member's ms at batch 1, fp32 and INT8 (int8_cpu_profile.json)"
     )
     args = parser.parse_args()
@@ -431,7 +434,7 @@ def main() -> None:
             "results": sessions or _earlier_sweep(),
         },
     }
-    out = ROOT / "benchmarks" / "results" / "int8_cpu.json"
+    out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
