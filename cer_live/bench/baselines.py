@@ -138,14 +138,14 @@ def peer_fps(video: Path, limit: int, python: str | None = None, scratch: Path |
     return PeerRun(_peer_in_process(video, limit), None)
 
 
-def whole_process_fps(video: Path, scratch: Path) -> float:
-    """`cer-live run VIDEO` as a user runs it (defaults, every output), in a fresh interpreter:
-    frames over the wall time from spawn to exit, start-up and model loading included."""
+def whole_process_fps(video: Path, pack: Path, scratch: Path) -> float:
+    """`cer-live run VIDEO --pack PACK` as a user runs it (defaults, every output), in a fresh
+    interpreter: frames over the wall time from spawn to exit, start-up and model loading included."""
     out = scratch / "whole-process"
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "cer_live", "run", str(video), "--out", str(out)],
+        [sys.executable, "-m", "cer_live", "run", str(video), "--pack", str(pack), "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=PEER_TIMEOUT_S,

@@ -52,7 +52,7 @@ def _contenders(
     if peer["status"] == "available":
         runs["peer"] = lambda: _peer(video, limit, peer.get("python"), scratch)
         if limit == 0 and peer.get("python"):  # whole processes only on the whole video
-            runs[WHOLE] = lambda: baselines.whole_process_fps(video, scratch)
+            runs[WHOLE] = lambda: baselines.whole_process_fps(video, analyser.pack.path, scratch)
     return runs
 
 

@@ -6,6 +6,7 @@ import importlib.util
 import os
 import sys
 
+import av
 import numpy as np
 import pytest
 
@@ -37,3 +38,26 @@ def test_the_peer_runs_in_its_own_interpreter_on_the_same_frames(sample, tmp_pat
     run = peer_fps(sample("WolfgangLanger_Pexels.mp4"), 6, PEER_PYTHON, tmp_path)
     assert run.fps > 0 and 0 < run.whole_process_fps < run.fps  # the whole process includes start-up
     assert np.load(tmp_path / "peer-frames.npy").shape == (6, 360, 640, 3)  # the frames it was given
+
+
+def test_the_whole_process_is_cer_live_run_from_spawn_to_exit(sample, tmp_path):
+    from cer_live.bench.baselines import whole_process_fps
+    from cer_live.models.packs import load_pack
+
+    video = sample("face_noface.mov")
+    fps = whole_process_fps(video, load_pack("default").path, tmp_path)
+    frames = sum(1 for _ in av.open(str(video)).decode(video=0))
+    # start-up and model loading are in the wall time: well under the pipeline's own frame rate
+    assert 0 < fps < frames / 0.3
+    assert not (tmp_path / "whole-process").exists()  # its outputs are not left behind
+
+
+def test_a_failing_whole_process_is_one_bench_error(tmp_path):
+    from cer_live.bench.baselines import whole_process_fps
+    from cer_live.bench.errors import BenchError
+    from cer_live.models.packs import load_pack
+
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"not a video")
+    with pytest.raises(BenchError, match="cer-live run failed on broken.mp4"):
+        whole_process_fps(broken, load_pack("default").path, tmp_path)
