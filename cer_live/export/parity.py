@@ -78,6 +78,11 @@ def check_fp16(name: str, reference: np.ndarray, fp16: np.ndarray, enforce: bool
     judged = compare(reference[clear], fp16[clear]) if clear.any() else None
     report = {**asdict(overall), "enforced": enforce, "decisive_faces": int(clear.sum())}
     report["decisive_top1_agreement"] = judged.top1_agreement if judged else None
+    if enforce and not np.isfinite(fp16).all():  # overflow, whatever the ties
+        raise ParityError(
+            f"member '{name}': fp16 ONNX gives non-finite scores on {int((~np.isfinite(fp16)).any(1).sum())} of "
+            f"{len(fp16)} faces (FP16 overflow); export without --fp16; no pack was written"
+        )
     if enforce and judged is not None and judged.top1_agreement < FP16_MIN_TOP1:
         raise ParityError(
             f"member '{name}': fp16 ONNX agrees with torch on top-1 for {judged.top1_agreement:.1%} of the {judged.faces} "

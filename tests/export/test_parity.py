@@ -75,6 +75,14 @@ def test_a_flipped_near_tie_is_rounding_not_a_failed_export():
     assert report["fp16"]["decisive_faces"] == 63 and report["fp16"]["decisive_top1_agreement"] == 1.0
 
 
+def test_fp16_overflow_fails_even_where_every_face_is_a_near_tie():
+    reference = np.full((64, 7), 1 / 7)  # nothing decisive to judge top-1 on
+    overflowed = reference.copy()
+    overflowed[5] = np.nan
+    with pytest.raises(ParityError, match="non-finite scores on 1 of 64 faces"):
+        check_member("m", reference, reference, overflowed)
+
+
 def test_too_few_faces_is_an_error():
     p = np.full((10, 7), 1 / 7)
     with pytest.raises(ParityError, match="at least 64 aligned faces"):
