@@ -46,7 +46,8 @@ def test_the_whole_process_is_cer_live_run_from_spawn_to_exit(sample, tmp_path):
 
     video = sample("face_noface.mov")
     fps = whole_process_fps(video, load_pack("default").path, tmp_path)
-    frames = sum(1 for _ in av.open(str(video)).decode(video=0))
+    with av.open(str(video)) as container:
+        frames = sum(1 for _ in container.decode(video=0))
     # start-up and model loading are in the wall time: well under the pipeline's own frame rate
     assert 0 < fps < frames / 0.3
     assert not (tmp_path / "whole-process").exists()  # its outputs are not left behind
