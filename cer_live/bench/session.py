@@ -78,7 +78,7 @@ def measure(cfg: BenchConfig, pack: runtime.Pack, console: Console) -> dict[str,
             parts["stages"] = breakdown
             parts["ensemble_vs_members"] = stages.ensemble_vs_members(breakdown)
             peer = endtoend.baselines.peer_status(cfg.peer_python)
-            contenders = 5 + (peer["status"] == "available") + (peer["status"] == "available" and cfg.frames == 0)
+            contenders = 5 + (peer["status"] == "available") + endtoend.measures_whole_process(peer, cfg.frames)
             e2e = endtoend.compare(
                 analyser,
                 video,

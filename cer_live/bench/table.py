@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .endtoend import PEER_WHOLE, WHOLE
+
 
 def _f(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
@@ -34,6 +36,9 @@ def stages_table(report: dict[str, Any]) -> Table:
     return table
 
 
+RATIO_OF = {PEER_WHOLE: "whole_process_vs_peer"}  # a row whose ratio is not pipeline_vs_<row>
+
+
 def end_to_end_table(report: dict[str, Any]) -> Table:
     e2e = report["end_to_end"]
     table = Table(
@@ -43,15 +48,14 @@ def end_to_end_table(report: dict[str, Any]) -> Table:
     for column in ("contender", "fps (median)", "repeats", "spread", "pipeline / contender"):
         table.add_column(column, justify="left" if column == "contender" else "right")
     for name, fps in e2e["fps"].items():
-        r = report["ratios"].get(f"pipeline_vs_{name}")
-        if name.endswith("_whole_process"):  # whole processes compare with each other, not with the pipeline
-            r = report["ratios"].get("whole_process_vs_peer") if name.startswith("peer") else None
+        # whole processes compare with each other, not with the pipeline
+        r = report["ratios"].get(RATIO_OF.get(name, f"pipeline_vs_{name}"))
         table.add_row(
             name,
             _f(fps["median"], 1),
             " ".join(f"{v:.0f}" for v in fps["values"]),
             f"{fps['spread_pct']:.0f}%",
-            "-" if name == "pipeline" or (name.endswith("_whole_process") and r is None) else f"{_f(r)}x",
+            "-" if name in ("pipeline", WHOLE) else f"{_f(r)}x",
         )
     if report["peer"]["status"] != "measured" and "peer" not in e2e["fps"]:
         table.add_row(f"peer ({report['peer']['name']})", report["peer"]["status"], "", "", "-")
